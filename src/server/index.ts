@@ -1,0 +1,17 @@
+/** The server framework's public API. */
+export { defineServer, McpServer } from './server.js';
+export type {
+  PromptOptions,
+  Registration,
+  ResourceOptions,
+  ServerOptions,
+  TemplateOptions,
+  ToolOptions,
+  ToolRegistration,
+} from './server.js';
+export type { Completer, HandlerContext, ResourceBody } from './registry.js';
+export { ServerSession } from './session.js';
+export { serveStdio } from './stdio.js';
+export type { ServeStdioOptions } from './stdio.js';
+export { ToolError } from './tool-error.js';
+export { WireError, JSONRPC_ERROR, MCP_ERROR } from '../protocol/errors.js';

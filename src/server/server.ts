@@ -1,0 +1,243 @@
+/**
+ * The framework for writing MCP servers: declare tools, resources, templates and prompts with zod, then serve.
+ *
+ * ```ts
+ * const server = defineServer({ name: 'weather', version: '1.0.0' });
+ * server.tool('get_forecast', { description: '…', input: z.object({ city: z.string() }) }, async ({ city }, ctx) => …);
+ * await serveStdio(server);
+ * ```
+ */
+
+import type { Readable, Writable } from 'node:stream';
+import type { z } from 'zod';
+import type { McpConnectionOptions } from '../protocol/connection.js';
+import type {
+  Annotations,
+  Icon,
+  Implementation,
+  LoggingLevel,
+  PromptArgument,
+  ToolAnnotations,
+} from '../protocol/types.js';
+import { DEFAULT_PAGE_SIZE } from './pagination.js';
+import { Registry } from './registry.js';
+import type {
+  Completer,
+  HandlerContext,
+  PromptEntry,
+  ResourceBody,
+  ResourceEntry,
+  TemplateEntry,
+  ToolEntry,
+  ToolReturn,
+} from './registry.js';
+import { toObjectJsonSchema } from './schema.js';
+import type { ObjectSchema } from './schema.js';
+import { ServerSession } from './session.js';
+import type { ServerSettings } from './session.js';
+import { compileUriTemplate } from './uri-template.js';
+
+export interface ServerOptions extends Implementation {
+  /** Shown to the client in `initialize`: how to use this server. */
+  instructions?: string;
+  /** Items per page of every list. @default 100 */
+  pageSize?: number;
+  /** Declare `resources.subscribe`; call `notifyResourceUpdated(uri)` when a resource changes. @default false */
+  resourceSubscriptions?: boolean;
+  /** Declare a feature before anything of that kind is registered, to add it at run time. */
+  declare?: ServerSettings['declare'];
+}
+
+export interface ToolOptions<I extends ObjectSchema, O extends ObjectSchema | undefined> {
+  title?: string;
+  description: string;
+  /** The arguments; published as `inputSchema`. Each field should carry `.describe()`. */
+  input: I;
+  /** The structured result; published as `outputSchema`. The handler then returns the object itself. */
+  output?: O;
+  annotations?: ToolAnnotations;
+  icons?: Icon[];
+  _meta?: Record<string, unknown>;
+}
+
+export interface ResourceOptions {
+  uri: string;
+  name: string;
+  title?: string;
+  description?: string;
+  mimeType?: string;
+  size?: number;
+  annotations?: Annotations;
+  icons?: Icon[];
+}
+
+export interface TemplateOptions extends Omit<ResourceOptions, 'uri' | 'size'> {
+  /** RFC 6570 template with `{name}` or `{+name}` expressions. */
+  uriTemplate: string;
+  /** Completers for template variables (`completion/complete` with `ref/resource`). */
+  complete?: Record<string, Completer>;
+}
+
+export interface PromptOptions<A extends ObjectSchema | undefined> {
+  title?: string;
+  description?: string;
+  /** The arguments: an object of string fields (optional ones with `.optional()`), each with `.describe()`. */
+  args?: A;
+  complete?: Record<string, Completer>;
+  icons?: Icon[];
+}
+
+/** A registration that can be switched off or removed at run time; clients are told the list changed. */
+export interface Registration {
+  remove(): void;
+}
+
+export interface ToolRegistration extends Registration {
+  enable(): void;
+  disable(): void;
+}
+
+/** An MCP server definition. One definition can serve any number of sessions (`connect`). */
+export class McpServer {
+  private readonly registry = new Registry();
+  private readonly sessions = new Set<ServerSession>();
+  private readonly settings: ServerSettings;
+
+  constructor(options: ServerOptions) {
+    const { instructions, pageSize, resourceSubscriptions, declare, ...info } = options;
+    this.settings = {
+      info,
+      instructions,
+      pageSize: pageSize ?? DEFAULT_PAGE_SIZE,
+      resourceSubscriptions: resourceSubscriptions ?? false,
+      declare: declare ?? {},
+    };
+  }
+
+  /** Declares a tool. A handler that throws `ToolError` (or any error) answers with an `isError` result. */
+  tool<I extends ObjectSchema, O extends ObjectSchema | undefined = undefined>(
+    name: string,
+    options: ToolOptions<I, O>,
+    handler: (args: z.output<I>, context: HandlerContext) => ToolReturn<O> | Promise<ToolReturn<O>>,
+  ): ToolRegistration {
+    const { input, output, annotations, ...listed } = options;
+    this.assertNew(this.registry.tools, name, 'tool');
+    const entry: ToolEntry = {
+      ...listed,
+      name,
+      input,
+      output,
+      inputSchema: toObjectJsonSchema(input, 'input'),
+      outputSchema: output ? toObjectJsonSchema(output, 'output') : undefined,
+      annotations,
+      handler: handler as ToolEntry['handler'],
+      isEnabled: true,
+    };
+    this.registry.tools.set(name, entry);
+    this.registry.changed('tools');
+    const setEnabled = (isEnabled: boolean): void => {
+      if (entry.isEnabled === isEnabled) return;
+      entry.isEnabled = isEnabled;
+      this.registry.changed('tools');
+    };
+    return {
+      enable: () => setEnabled(true),
+      disable: () => setEnabled(false),
+      remove: () => this.remove(this.registry.tools, name, 'tools'),
+    };
+  }
+
+  /** Declares a resource at a fixed URI. */
+  resource(options: ResourceOptions, read: ResourceEntry['read']): Registration {
+    this.assertNew(this.registry.resources, options.uri, 'resource');
+    this.registry.resources.set(options.uri, { ...options, read });
+    this.registry.changed('resources');
+    return { remove: () => this.remove(this.registry.resources, options.uri, 'resources') };
+  }
+
+  /** Declares a family of resources by URI template; `read` gets the matched variables. */
+  resourceTemplate(
+    options: TemplateOptions,
+    read: (
+      uri: string,
+      variables: Record<string, string>,
+      context: HandlerContext,
+    ) => ResourceBody | ResourceBody[] | Promise<ResourceBody | ResourceBody[]>,
+  ): Registration {
+    const { uriTemplate, ...rest } = options;
+    this.assertNew(this.registry.templates, uriTemplate, 'resource template');
+    const entry: TemplateEntry = { ...rest, template: compileUriTemplate(uriTemplate), read };
+    this.registry.templates.set(uriTemplate, entry);
+    this.registry.changed('resources');
+    return { remove: () => this.remove(this.registry.templates, uriTemplate, 'resources') };
+  }
+
+  /** Declares a prompt. Its arguments are validated; bad ones answer with -32602 naming the argument. */
+  prompt<A extends ObjectSchema | undefined = undefined>(
+    name: string,
+    options: PromptOptions<A>,
+    handler: PromptEntry['handler'] extends (args: unknown, context: HandlerContext) => infer R
+      ? (args: A extends ObjectSchema ? z.output<A> : Record<string, never>, context: HandlerContext) => R
+      : never,
+  ): Registration {
+    const { args, complete, ...listed } = options;
+    this.assertNew(this.registry.prompts, name, 'prompt');
+    this.registry.prompts.set(name, {
+      ...listed,
+      name,
+      args,
+      arguments: args ? promptArguments(args) : [],
+      complete,
+      handler: handler as PromptEntry['handler'],
+    });
+    this.registry.changed('prompts');
+    return { remove: () => this.remove(this.registry.prompts, name, 'prompts') };
+  }
+
+  /** Serves one client over a stream pair. The session is closed when the connection closes. */
+  connect(readable: Readable, writable: Writable, options?: McpConnectionOptions): ServerSession {
+    const session = new ServerSession(this.registry, this.settings, readable, writable, options);
+    this.sessions.add(session);
+    session.connection.onClose(() => this.sessions.delete(session));
+    session.listen();
+    return session;
+  }
+
+  /** Tells subscribed clients that a resource changed. */
+  async notifyResourceUpdated(uri: string): Promise<void> {
+    await Promise.all([...this.sessions].map((session) => session.notifyResourceUpdated(uri)));
+  }
+
+  /** Logs to every client whose level lets the message through. */
+  async log(level: LoggingLevel, data: unknown, logger?: string): Promise<void> {
+    await Promise.all([...this.sessions].map((session) => session.log(level, data, logger)));
+  }
+
+  /** Closes every session. */
+  close(): void {
+    for (const session of this.sessions) session.close();
+  }
+
+  private assertNew(map: Map<string, unknown>, key: string, kind: string): void {
+    if (map.has(key)) throw new Error(`A ${kind} named ${JSON.stringify(key)} is already registered`);
+  }
+
+  private remove(map: Map<string, unknown>, key: string, kind: 'tools' | 'resources' | 'prompts'): void {
+    if (map.delete(key)) this.registry.changed(kind);
+  }
+}
+
+/** Creates a server definition. */
+export function defineServer(options: ServerOptions): McpServer {
+  return new McpServer(options);
+}
+
+/** Prompt arguments as listed: name, description and whether required, from the zod object. */
+function promptArguments(schema: ObjectSchema): PromptArgument[] {
+  return Object.entries(schema.shape).map(([name, field]) => {
+    const type = field as z.ZodType;
+    const argument: PromptArgument = { name, required: !type.safeParse(undefined).success };
+    if (type.description) argument.description = type.description;
+    return argument;
+  });
+}

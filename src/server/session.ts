@@ -1,0 +1,425 @@
+/**
+ * One client's session with a server: the MCP lifecycle and every client-to-server method, over one connection.
+ */
+
+import type { Readable, Writable } from 'node:stream';
+import { createMcpConnection } from '../protocol/connection.js';
+import type { McpConnection, McpConnectionOptions, RequestContext, RequestOptions } from '../protocol/connection.js';
+import { JSONRPC_ERROR, MCP_ERROR, WireError } from '../protocol/errors.js';
+import { METHOD, NOTIFICATION } from '../protocol/methods.js';
+import type {
+  ClientNotifications,
+  ClientRequests,
+  ParamsOf,
+  ResultOf,
+  ServerNotifications,
+  ServerRequests,
+} from '../protocol/methods.js';
+import type {
+  CallToolRequestParams,
+  CallToolResult,
+  ClientCapabilities,
+  CompleteRequestParams,
+  CompleteResult,
+  GetPromptRequestParams,
+  GetPromptResult,
+  Implementation,
+  InitializeRequestParams,
+  InitializeResult,
+  LoggingLevel,
+  ReadResourceResult,
+  ResourceContents,
+  ServerCapabilities,
+  Tool,
+} from '../protocol/types.js';
+import { LOGGING_LEVELS } from '../protocol/types.js';
+import { negotiateProtocolVersion } from '../protocol/versions.js';
+import { paginate } from './pagination.js';
+import type { HandlerContext, ListKind, Registry, ResourceBody, ToolEntry } from './registry.js';
+import { describeIssues } from './schema.js';
+import { ToolError } from './tool-error.js';
+
+/** Settings of a server, shared by its sessions. */
+export interface ServerSettings {
+  info: Implementation;
+  instructions?: string;
+  pageSize: number;
+  /** Declare `resources.subscribe`: the server calls `notifyResourceUpdated` when a resource changes. */
+  resourceSubscriptions: boolean;
+  /** Features to declare even while nothing of that kind is registered yet (it may be added at run time). */
+  declare: { tools?: boolean; resources?: boolean; prompts?: boolean };
+}
+
+type ServerConnection = McpConnection<ServerRequests, ClientRequests, ServerNotifications, ClientNotifications>;
+
+/** Requests allowed before the handshake finished. */
+const PRE_INITIALIZE = new Set<string>([METHOD.INITIALIZE, METHOD.PING]);
+/** Completion values per answer, as the spec caps them. */
+const MAX_COMPLETIONS = 100;
+
+export class ServerSession {
+  readonly connection: ServerConnection;
+  /** The revision agreed in `initialize`. */
+  protocolVersion: string | undefined;
+  clientInfo: Implementation | undefined;
+  clientCapabilities: ClientCapabilities | undefined;
+  private logLevel: LoggingLevel = 'info';
+  private readonly subscriptions = new Set<string>();
+  private readonly stopListening: () => void;
+  private capabilities: ServerCapabilities = {};
+  private pendingListChanges = new Set<ListKind>();
+
+  constructor(
+    private readonly registry: Registry,
+    private readonly settings: ServerSettings,
+    readable: Readable,
+    writable: Writable,
+    options: McpConnectionOptions = {},
+  ) {
+    this.connection = createMcpConnection(readable, writable, options);
+    this.stopListening = registry.onChange((kind) => this.queueListChanged(kind));
+    this.connection.onClose(() => this.stopListening());
+    this.registerHandlers();
+  }
+
+  /** Starts reading requests. */
+  listen(): void {
+    this.connection.listen();
+  }
+
+  /** Ends the session: running handlers see their signal abort. */
+  close(): void {
+    this.connection.close();
+  }
+
+  /** Sends `notifications/message` if the client's level lets it through. */
+  async log(level: LoggingLevel, data: unknown, logger?: string): Promise<void> {
+    if (this.connection.isClosed || !this.protocolVersion) return;
+    if (LOGGING_LEVELS.indexOf(level) < LOGGING_LEVELS.indexOf(this.logLevel)) return;
+    await this.connection.notify(
+      NOTIFICATION.MESSAGE,
+      logger === undefined ? { level, data } : { level, data, logger },
+    );
+  }
+
+  /** Sends `notifications/resources/updated` when the client subscribed to the URI. */
+  async notifyResourceUpdated(uri: string): Promise<void> {
+    if (!this.subscriptions.has(uri) || this.connection.isClosed) return;
+    await this.connection.notify(NOTIFICATION.RESOURCES_UPDATED, { uri });
+  }
+
+  /** Sends a request to the client (roots, sampling, elicitation, ping). */
+  request<M extends keyof ServerRequests & string>(
+    method: M,
+    params: ParamsOf<ServerRequests, M>,
+    options?: RequestOptions,
+  ): Promise<ResultOf<ServerRequests, M>> {
+    return this.connection.request(method, params, options);
+  }
+
+  private registerHandlers(): void {
+    const c = this.connection;
+    c.onRequest(METHOD.INITIALIZE, (params) => this.initialize(params));
+    c.onRequest(METHOD.PING, () => ({}));
+    c.onRequest(METHOD.TOOLS_LIST, (params) => {
+      this.requireInitialized(METHOD.TOOLS_LIST);
+      const { page, nextCursor } = paginate(this.registry.enabledTools(), params?.cursor, this.settings.pageSize);
+      return { tools: page.map(describeTool), ...(nextCursor && { nextCursor }) };
+    });
+    c.onRequest(METHOD.TOOLS_CALL, (params, context) => this.callTool(params, context));
+    c.onRequest(METHOD.RESOURCES_LIST, (params) => {
+      this.requireInitialized(METHOD.RESOURCES_LIST);
+      const all = [...this.registry.resources.values()];
+      const { page, nextCursor } = paginate(all, params?.cursor, this.settings.pageSize);
+      return {
+        resources: page.map(({ uri, name, title, description, mimeType, size, annotations, icons, _meta }) =>
+          compact({ uri, name, title, description, mimeType, size, annotations, icons, _meta }),
+        ),
+        ...(nextCursor && { nextCursor }),
+      };
+    });
+    c.onRequest(METHOD.RESOURCES_TEMPLATES_LIST, (params) => {
+      this.requireInitialized(METHOD.RESOURCES_TEMPLATES_LIST);
+      const all = [...this.registry.templates.values()];
+      const { page, nextCursor } = paginate(all, params?.cursor, this.settings.pageSize);
+      return {
+        resourceTemplates: page.map(({ template, name, title, description, mimeType, annotations, icons, _meta }) =>
+          compact({ uriTemplate: template.template, name, title, description, mimeType, annotations, icons, _meta }),
+        ),
+        ...(nextCursor && { nextCursor }),
+      };
+    });
+    c.onRequest(METHOD.RESOURCES_READ, (params, context) => this.readResource(params.uri, context));
+    c.onRequest(METHOD.RESOURCES_SUBSCRIBE, ({ uri }) => {
+      this.requireString(uri, 'uri');
+      this.subscriptions.add(uri);
+      return {};
+    });
+    c.onRequest(METHOD.RESOURCES_UNSUBSCRIBE, ({ uri }) => {
+      this.requireString(uri, 'uri');
+      this.subscriptions.delete(uri);
+      return {};
+    });
+    c.onRequest(METHOD.PROMPTS_LIST, (params) => {
+      this.requireInitialized(METHOD.PROMPTS_LIST);
+      const all = [...this.registry.prompts.values()];
+      const { page, nextCursor } = paginate(all, params?.cursor, this.settings.pageSize);
+      return {
+        prompts: page.map(({ name, title, description, arguments: args, icons, _meta }) =>
+          compact({ name, title, description, arguments: args, icons, _meta }),
+        ),
+        ...(nextCursor && { nextCursor }),
+      };
+    });
+    c.onRequest(METHOD.PROMPTS_GET, (params, context) => this.getPrompt(params, context));
+    c.onRequest(METHOD.COMPLETION_COMPLETE, (params) => this.complete(params));
+    c.onRequest(METHOD.LOGGING_SET_LEVEL, ({ level }) => {
+      if (!LOGGING_LEVELS.includes(level)) {
+        throw new WireError(
+          JSONRPC_ERROR.INVALID_PARAMS,
+          `level: expected one of ${LOGGING_LEVELS.join(', ')}, got ${JSON.stringify(level)}`,
+        );
+      }
+      this.logLevel = level;
+      return {};
+    });
+  }
+
+  private initialize(params: InitializeRequestParams): InitializeResult {
+    if (this.protocolVersion) throw new WireError(JSONRPC_ERROR.INVALID_REQUEST, 'The session is already initialized');
+    if (typeof params?.protocolVersion !== 'string') {
+      throw new WireError(JSONRPC_ERROR.INVALID_PARAMS, 'protocolVersion: expected a string');
+    }
+    this.protocolVersion = negotiateProtocolVersion(params.protocolVersion);
+    this.clientInfo = params.clientInfo;
+    this.clientCapabilities = params.capabilities ?? {};
+    this.capabilities = this.describeCapabilities();
+    const { info, instructions } = this.settings;
+    return compact({
+      protocolVersion: this.protocolVersion,
+      capabilities: this.capabilities,
+      serverInfo: info,
+      instructions,
+    }) as InitializeResult;
+  }
+
+  /** Only what is really served: a kind with nothing registered (and not declared up front) is left out. */
+  private describeCapabilities(): ServerCapabilities {
+    const { registry, settings } = this;
+    const capabilities: ServerCapabilities = { logging: {} };
+    if (registry.tools.size > 0 || settings.declare.tools) capabilities.tools = { listChanged: true };
+    if (registry.resources.size > 0 || registry.templates.size > 0 || settings.declare.resources) {
+      capabilities.resources = { listChanged: true, ...(settings.resourceSubscriptions && { subscribe: true }) };
+    }
+    if (registry.prompts.size > 0 || settings.declare.prompts) capabilities.prompts = { listChanged: true };
+    const hasCompleters =
+      [...registry.prompts.values()].some((prompt) => prompt.complete) ||
+      [...registry.templates.values()].some((template) => template.complete);
+    if (hasCompleters) capabilities.completions = {};
+    return capabilities;
+  }
+
+  private async callTool(params: CallToolRequestParams, context: RequestContext): Promise<CallToolResult> {
+    this.requireInitialized(METHOD.TOOLS_CALL);
+    this.requireString(params?.name, 'name');
+    const tool = this.registry.tools.get(params.name);
+    if (!tool || !tool.isEnabled) {
+      throw new WireError(JSONRPC_ERROR.INVALID_PARAMS, `Unknown tool: ${params.name}`, {
+        tool: params.name,
+        available: this.registry.enabledTools().map((entry) => entry.name),
+      });
+    }
+    const parsed = tool.input.safeParse(params.arguments ?? {});
+    if (!parsed.success) {
+      return errorResult(`Invalid arguments for tool ${tool.name}: ${describeIssues(parsed.error)}`);
+    }
+    try {
+      const value = await tool.handler(parsed.data, this.handlerContext(context));
+      return toToolResult(tool, value);
+    } catch (error) {
+      if (error instanceof WireError) throw error;
+      if (error instanceof ToolError) return errorResult(error.message);
+      if (context.signal.aborted) throw error; // cancelled: the response is dropped anyway
+      return errorResult(`Tool ${tool.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private async readResource(uri: string, context: RequestContext): Promise<ReadResourceResult> {
+    this.requireInitialized(METHOD.RESOURCES_READ);
+    this.requireString(uri, 'uri');
+    const handlerContext = this.handlerContext(context);
+    const fixed = this.registry.resources.get(uri);
+    if (fixed) {
+      return { contents: toContents(uri, await fixed.read(uri, handlerContext), fixed.mimeType) };
+    }
+    for (const entry of this.registry.templates.values()) {
+      const variables = entry.template.match(uri);
+      if (variables) {
+        return { contents: toContents(uri, await entry.read(uri, variables, handlerContext), entry.mimeType) };
+      }
+    }
+    throw new WireError(MCP_ERROR.RESOURCE_NOT_FOUND, `Resource not found: ${uri}`, { uri });
+  }
+
+  private async getPrompt(params: GetPromptRequestParams, context: RequestContext): Promise<GetPromptResult> {
+    this.requireInitialized(METHOD.PROMPTS_GET);
+    this.requireString(params?.name, 'name');
+    const prompt = this.registry.prompts.get(params.name);
+    if (!prompt) {
+      throw new WireError(JSONRPC_ERROR.INVALID_PARAMS, `Unknown prompt: ${params.name}`, {
+        prompt: params.name,
+        available: [...this.registry.prompts.keys()],
+      });
+    }
+    let args: unknown = params.arguments ?? {};
+    if (prompt.args) {
+      const parsed = prompt.args.safeParse(args);
+      if (!parsed.success) {
+        throw new WireError(
+          JSONRPC_ERROR.INVALID_PARAMS,
+          `Invalid arguments for prompt ${prompt.name}: ${describeIssues(parsed.error)}`,
+        );
+      }
+      args = parsed.data;
+    }
+    const result = await prompt.handler(args, this.handlerContext(context));
+    if (typeof result === 'string') {
+      return { messages: [{ role: 'user', content: { type: 'text', text: result } }] };
+    }
+    return result;
+  }
+
+  private async complete(params: CompleteRequestParams): Promise<CompleteResult> {
+    this.requireInitialized(METHOD.COMPLETION_COMPLETE);
+    const { ref, argument } = params ?? {};
+    if (!ref || !argument || typeof argument.name !== 'string' || typeof argument.value !== 'string') {
+      throw new WireError(JSONRPC_ERROR.INVALID_PARAMS, 'Expected ref and argument {name, value}');
+    }
+    let completers: Record<string, import('./registry.js').Completer> | undefined;
+    if (ref.type === 'ref/prompt') {
+      const prompt = this.registry.prompts.get(ref.name);
+      if (!prompt) throw new WireError(JSONRPC_ERROR.INVALID_PARAMS, `Unknown prompt: ${ref.name}`);
+      completers = prompt.complete;
+    } else if (ref.type === 'ref/resource') {
+      const template = [...this.registry.templates.values()].find((entry) => entry.template.template === ref.uri);
+      if (!template) throw new WireError(JSONRPC_ERROR.INVALID_PARAMS, `Unknown resource template: ${ref.uri}`);
+      completers = template.complete;
+    } else {
+      throw new WireError(JSONRPC_ERROR.INVALID_PARAMS, `ref.type: expected "ref/prompt" or "ref/resource"`);
+    }
+    const completer = completers?.[argument.name];
+    const values = completer ? await completer(argument.value, { arguments: params.context?.arguments ?? {} }) : [];
+    return {
+      completion: {
+        values: values.slice(0, MAX_COMPLETIONS),
+        total: values.length,
+        hasMore: values.length > MAX_COMPLETIONS,
+      },
+    };
+  }
+
+  private handlerContext(context: RequestContext): HandlerContext {
+    const progressToken = context.meta?.progressToken;
+    return {
+      signal: context.signal,
+      requestId: context.requestId,
+      meta: context.meta,
+      protocolVersion: this.protocolVersion ?? negotiateProtocolVersion(undefined),
+      progress: async (progress, total, message) => {
+        if (progressToken === undefined || this.connection.isClosed || context.signal.aborted) return;
+        await this.connection.notify(NOTIFICATION.PROGRESS, compact({ progressToken, progress, total, message }));
+      },
+      log: (level, data, logger) => this.log(level, data, logger),
+    };
+  }
+
+  /** Many registrations in one turn send one notification per kind. */
+  private queueListChanged(kind: ListKind): void {
+    if (!this.protocolVersion || !this.capabilities[kind]) return;
+    if (this.pendingListChanges.size === 0) {
+      queueMicrotask(() => {
+        const kinds = this.pendingListChanges;
+        this.pendingListChanges = new Set();
+        for (const changed of kinds) void this.sendListChanged(changed);
+      });
+    }
+    this.pendingListChanges.add(kind);
+  }
+
+  private async sendListChanged(kind: ListKind): Promise<void> {
+    if (this.connection.isClosed) return;
+    const method =
+      kind === 'tools'
+        ? NOTIFICATION.TOOLS_LIST_CHANGED
+        : kind === 'resources'
+          ? NOTIFICATION.RESOURCES_LIST_CHANGED
+          : NOTIFICATION.PROMPTS_LIST_CHANGED;
+    await this.connection.notify(method, undefined).catch(() => undefined);
+  }
+
+  private requireInitialized(method: string): void {
+    if (!this.protocolVersion && !PRE_INITIALIZE.has(method)) {
+      throw new WireError(JSONRPC_ERROR.INVALID_REQUEST, `${method} was received before initialize`);
+    }
+  }
+
+  private requireString(value: unknown, field: string): asserts value is string {
+    if (typeof value !== 'string') {
+      throw new WireError(JSONRPC_ERROR.INVALID_PARAMS, `${field}: expected a string, got ${describeValue(value)}`);
+    }
+  }
+}
+
+function describeTool(tool: ToolEntry): Tool {
+  const { name, title, description, inputSchema, outputSchema, annotations, icons, _meta } = tool;
+  return compact({ name, title, description, inputSchema, outputSchema, annotations, icons, _meta });
+}
+
+function toToolResult(tool: ToolEntry, value: unknown): CallToolResult {
+  if (tool.output) {
+    const checked = tool.output.safeParse(value);
+    if (!checked.success) {
+      return errorResult(
+        `Tool ${tool.name} returned a result that does not match its outputSchema: ${describeIssues(checked.error, '(result)')}`,
+      );
+    }
+    const structuredContent = checked.data as Record<string, unknown>;
+    // Older clients read only `content`; the spec asks for the same JSON as text beside `structuredContent`.
+    return { content: [{ type: 'text', text: JSON.stringify(structuredContent) }], structuredContent };
+  }
+  if (typeof value === 'string') return { content: [{ type: 'text', text: value }] };
+  if (typeof value === 'object' && value !== null && Array.isArray((value as CallToolResult).content)) {
+    return value as CallToolResult;
+  }
+  return { content: [{ type: 'text', text: JSON.stringify(value ?? null) }] };
+}
+
+function errorResult(text: string): CallToolResult {
+  return { content: [{ type: 'text', text }], isError: true };
+}
+
+function toContents(
+  uri: string,
+  body: ResourceBody | ResourceBody[],
+  mimeType: string | undefined,
+): ResourceContents[] {
+  const bodies = Array.isArray(body) ? body : [body];
+  return bodies.map((item) => {
+    const type = item.mimeType ?? mimeType;
+    if ('text' in item) return compact({ uri, mimeType: type, text: item.text }) as ResourceContents;
+    const blob = typeof item.blob === 'string' ? item.blob : Buffer.from(item.blob).toString('base64');
+    return compact({ uri, mimeType: type, blob }) as ResourceContents;
+  });
+}
+
+/** Drops undefined fields so the wire carries only what is set. */
+function compact<T extends Record<string, unknown>>(value: T): T {
+  for (const key of Object.keys(value)) if (value[key] === undefined) delete value[key];
+  return value;
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'an array' : typeof value;
+}

@@ -1,0 +1,32 @@
+/**
+ * Runs a server over this process's stdin and stdout, as MCP's stdio transport asks: stdout carries only protocol
+ * messages, diagnostics go to stderr, and the process ends when stdin closes.
+ */
+
+import type { McpServer } from './server.js';
+
+export interface ServeStdioOptions {
+  /** Largest message accepted from the client, in bytes. @default 64 MiB */
+  maxMessageBytes?: number;
+  /** Runs once when the client goes away, before the process exits (close databases, flush files). */
+  onClose?: () => void | Promise<void>;
+}
+
+/**
+ * Serves `server` on stdio until stdin ends, then runs `onClose` and exits the process.
+ * Anything written with `console.log` is sent to stderr, so a stray print can never corrupt the protocol stream.
+ */
+export function serveStdio(server: McpServer, options: ServeStdioOptions = {}): void {
+  // eslint-disable-next-line no-console -- rerouting console output is the point here
+  console.log = console.info = console.debug = console.error;
+  const session = server.connect(process.stdin, process.stdout, {
+    maxMessageBytes: options.maxMessageBytes,
+    onInvalidLine: (line) => process.stderr.write(`mcp: skipped an invalid line (${line.reason})\n`),
+    onError: (error) => process.stderr.write(`mcp: ${error.message}\n`),
+  });
+  session.connection.onClose(() => {
+    void Promise.resolve(options.onClose?.())
+      .catch((error: unknown) => process.stderr.write(`mcp: shutdown failed: ${String(error)}\n`))
+      .finally(() => process.exit(0));
+  });
+}

@@ -1,0 +1,77 @@
+/**
+ * Test helper: spawns a real server process and talks MCP to it over its real stdio pipes, through our protocol
+ * connection (no mocks). Call `close()` in afterEach; it proves the process is gone.
+ */
+
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createMcpConnection } from '../../src/protocol/connection.js';
+import type { McpConnection } from '../../src/protocol/connection.js';
+import type {
+  ClientNotifications,
+  ClientRequests,
+  ServerNotifications,
+  ServerRequests,
+} from '../../src/protocol/methods.js';
+import type { CallToolResult, InitializeResult } from '../../src/protocol/types.js';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface StdioServer {
+  child: ChildProcessWithoutNullStreams;
+  connection: McpConnection<ClientRequests, ServerRequests, ClientNotifications, ServerNotifications>;
+  initialize: InitializeResult;
+  stderr: () => string;
+  callTool(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `node <script>` (a path relative to the repo root, e.g. `dist/servers/weather/index.js`) with exactly the
+ * given environment (plus PATH and HOME), and performs the MCP handshake.
+ */
+export async function startStdioServer(script: string, env: Record<string, string> = {}): Promise<StdioServer> {
+  const child = spawn(process.execPath, [path.resolve(REPO_ROOT, script)], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const connection = createMcpConnection<ClientRequests, ServerRequests, ClientNotifications, ServerNotifications>(
+    child.stdout,
+    child.stdin,
+  );
+  connection.listen();
+  const initialize = await connection.request(
+    'initialize',
+    { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'test', version: '0.0.0' } },
+    { timeoutMs: 10_000 },
+  );
+  await connection.notify('notifications/initialized', undefined);
+  return {
+    child,
+    connection,
+    initialize,
+    stderr: () => stderr,
+    callTool: (name, args = {}) => connection.request('tools/call', { name, arguments: args }, { timeoutMs: 20_000 }),
+    async close() {
+      connection.close();
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = once(child, 'exit');
+        child.stdin.end();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/** The text of the first content block of a tool result. */
+export function resultText(result: CallToolResult): string {
+  const block = result.content[0];
+  return block && block.type === 'text' ? block.text : '';
+}
