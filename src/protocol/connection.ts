@@ -296,9 +296,9 @@ export class McpConnection<
   /** Cancels an outgoing request: tell the peer, settle locally, and never wait for an answer MCP says won't come. */
   private cancel(request: PendingRequest, error: Error, reason: string): void {
     if (!this.pending.has(request.id)) return;
-    this.finish(request);
     this.cancelReasons.set(request.id, reason);
-    request.source.cancel();
+    request.source.cancel(); // before finish(), which disposes the source and with it the listener that notifies
+    this.finish(request);
     // vscode-jsonrpc would keep the request in its own table until an answer came; a local answer lets it forget.
     this.reader.deliverLocally({
       jsonrpc: '2.0',

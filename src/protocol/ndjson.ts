@@ -237,8 +237,9 @@ export class NdjsonMessageWriter extends AbstractMessageWriter implements Messag
     try {
       line = JSON.stringify(message) + '\n';
     } catch (error) {
-      this.fireError(error, message, 1);
-      return Promise.reject(error as Error);
+      const failure = error instanceof Error ? error : new Error(String(error));
+      this.fireError(failure, message, 1);
+      return Promise.reject(failure);
     }
     this.batch.push(line);
     if (this.batchDone === undefined) {

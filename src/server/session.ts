@@ -35,7 +35,7 @@ import type {
 import { LOGGING_LEVELS } from '../protocol/types.js';
 import { negotiateProtocolVersion } from '../protocol/versions.js';
 import { paginate } from './pagination.js';
-import type { HandlerContext, ListKind, Registry, ResourceBody, ToolEntry } from './registry.js';
+import type { Completer, HandlerContext, ListKind, Registry, ResourceBody, ToolEntry } from './registry.js';
 import { describeIssues } from './schema.js';
 import { ToolError } from './tool-error.js';
 
@@ -109,7 +109,7 @@ export class ServerSession {
   }
 
   /** Sends a request to the client (roots, sampling, elicitation, ping). */
-  request<M extends keyof ServerRequests & string>(
+  request<M extends keyof ServerRequests>(
     method: M,
     params: ParamsOf<ServerRequests, M>,
     options?: RequestOptions,
@@ -200,7 +200,7 @@ export class ServerSession {
       capabilities: this.capabilities,
       serverInfo: info,
       instructions,
-    }) as InitializeResult;
+    });
   }
 
   /** Only what is really served: a kind with nothing registered (and not declared up front) is left out. */
@@ -295,7 +295,7 @@ export class ServerSession {
     if (!ref || !argument || typeof argument.name !== 'string' || typeof argument.value !== 'string') {
       throw new WireError(JSONRPC_ERROR.INVALID_PARAMS, 'Expected ref and argument {name, value}');
     }
-    let completers: Record<string, import('./registry.js').Completer> | undefined;
+    let completers: Record<string, Completer> | undefined;
     if (ref.type === 'ref/prompt') {
       const prompt = this.registry.prompts.get(ref.name);
       if (!prompt) throw new WireError(JSONRPC_ERROR.INVALID_PARAMS, `Unknown prompt: ${ref.name}`);
@@ -406,9 +406,9 @@ function toContents(
   const bodies = Array.isArray(body) ? body : [body];
   return bodies.map((item) => {
     const type = item.mimeType ?? mimeType;
-    if ('text' in item) return compact({ uri, mimeType: type, text: item.text }) as ResourceContents;
+    if ('text' in item) return compact({ uri, mimeType: type, text: item.text });
     const blob = typeof item.blob === 'string' ? item.blob : Buffer.from(item.blob).toString('base64');
-    return compact({ uri, mimeType: type, blob }) as ResourceContents;
+    return compact({ uri, mimeType: type, blob });
   });
 }
 

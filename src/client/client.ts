@@ -1,0 +1,378 @@
+/**
+ * McpClient: one connection to one MCP server. It never spawns anything: give it the server's streams.
+ */
+
+import type { Readable, Writable } from 'node:stream';
+import { DEFAULT_REQUEST_TIMEOUT_MS, createMcpConnection } from '../protocol/connection.js';
+import type { McpConnection, McpConnectionOptions, RequestContext, RequestOptions } from '../protocol/connection.js';
+import { McpHostError, WireError } from '../protocol/errors.js';
+import { METHOD, NOTIFICATION } from '../protocol/methods.js';
+import type {
+  ClientNotifications,
+  ClientRequests,
+  ParamsOf,
+  ResultOf,
+  ServerNotifications,
+  ServerRequests,
+} from '../protocol/methods.js';
+import type {
+  CallToolResult,
+  ClientCapabilities,
+  CompleteRequestParams,
+  CompleteResult,
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  ElicitRequestParams,
+  ElicitResult,
+  GetPromptResult,
+  Implementation,
+  InitializeResult,
+  LoggingLevel,
+  Prompt,
+  ReadResourceResult,
+  Resource,
+  ResourceTemplate,
+  Root,
+  ServerCapabilities,
+  Tool,
+} from '../protocol/types.js';
+import {
+  LATEST_PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  isSupportedProtocolVersion,
+} from '../protocol/versions.js';
+import {
+  CALL_TOOL_RESULT,
+  COMPLETE_RESULT,
+  GET_PROMPT_RESULT,
+  READ_RESOURCE_RESULT,
+  TOOL,
+  checkResult,
+  listOf,
+  withStrings,
+} from './result-checks.js';
+
+/** Answers to the requests a server may send to the client. A hook left out is answered with -32601. */
+export interface ClientHooks {
+  /** `roots/list`: the directories the server may work in. */
+  roots?: () => Root[] | Promise<Root[]>;
+  /** `sampling/createMessage`: let the server ask the host's LLM. */
+  sampling?: (params: CreateMessageRequestParams, context: RequestContext) => Promise<CreateMessageResult>;
+  /** `elicitation/create`: let the server ask the user. */
+  elicitation?: (params: ElicitRequestParams, context: RequestContext) => Promise<ElicitResult>;
+}
+
+export interface McpClientOptions extends McpConnectionOptions {
+  /** How this client introduces itself. */
+  clientInfo?: Implementation;
+  /** A name for messages (`server weather: …`); defaults to the server's own name once known. */
+  name?: string;
+  hooks?: ClientHooks;
+  /** Timeout of every request unless the call gives its own. @default 60_000 */
+  defaultTimeoutMs?: number;
+}
+
+/** Options of one call: cancellation, timeout, progress. */
+export type CallOptions = RequestOptions;
+
+const DEFAULT_CLIENT_INFO: Implementation = { name: 'mcp-host', version: '0.1.0' };
+/** A server that keeps handing out cursors is broken; stop rather than loop forever. */
+const MAX_PAGES = 1_000;
+
+type ClientConnection = McpConnection<ClientRequests, ServerRequests, ClientNotifications, ServerNotifications>;
+
+/**
+ * A client for one server. `connect()` performs the handshake; then every method maps to one MCP request.
+ * Errors are `McpHostError`: `REQUEST_TIMEOUT`, `CANCELLED`, `CONNECTION_CLOSED` (or the close reason, such as
+ * `SERVER_EXITED`), `SERVER_ERROR` (the server answered with a JSON-RPC error; `context.rpcCode`),
+ * `CAPABILITY_MISSING`, `PROTOCOL_VIOLATION`, `HANDSHAKE_FAILED`.
+ */
+export class McpClient {
+  readonly connection: ClientConnection;
+  private initializeResult: InitializeResult | undefined;
+  private readonly defaultTimeoutMs: number;
+
+  constructor(
+    readable: Readable,
+    writable: Writable,
+    private readonly options: McpClientOptions = {},
+  ) {
+    this.connection = createMcpConnection(readable, writable, options);
+    this.defaultTimeoutMs = options.defaultTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.registerServerRequests(options.hooks ?? {});
+  }
+
+  /** Creates a client and performs the handshake. On failure the connection is closed. */
+  static async connect(
+    readable: Readable,
+    writable: Writable,
+    options: McpClientOptions & CallOptions = {},
+  ): Promise<McpClient> {
+    const client = new McpClient(readable, writable, options);
+    try {
+      await client.initialize(options);
+      return client;
+    } catch (error) {
+      client.close();
+      throw error;
+    }
+  }
+
+  /** The server's name, for messages. */
+  get name(): string {
+    return this.options.name ?? this.initializeResult?.serverInfo.name ?? 'server';
+  }
+
+  /** What the server said about itself in `initialize`. */
+  get serverInfo(): Implementation | undefined {
+    return this.initializeResult?.serverInfo;
+  }
+
+  get serverCapabilities(): ServerCapabilities | undefined {
+    return this.initializeResult?.capabilities;
+  }
+
+  /** The protocol revision both sides agreed on. */
+  get protocolVersion(): string | undefined {
+    return this.initializeResult?.protocolVersion;
+  }
+
+  get instructions(): string | undefined {
+    return this.initializeResult?.instructions;
+  }
+
+  get isClosed(): boolean {
+    return this.connection.isClosed;
+  }
+
+  /**
+   * The handshake: `initialize` offering our newest revision, a check that the server's answer is one we speak,
+   * then `notifications/initialized`.
+   * @throws McpHostError `HANDSHAKE_FAILED`, or the transport's close reason when the server dies first.
+   */
+  async initialize(options: CallOptions = {}): Promise<InitializeResult> {
+    this.connection.listen();
+    const hooks = this.options.hooks ?? {};
+    const capabilities: ClientCapabilities = {};
+    if (hooks.roots) capabilities.roots = { listChanged: true };
+    if (hooks.sampling) capabilities.sampling = {};
+    if (hooks.elicitation) capabilities.elicitation = { form: {} };
+    let result: InitializeResult;
+    try {
+      result = await this.connection.request(
+        METHOD.INITIALIZE,
+        {
+          protocolVersion: LATEST_PROTOCOL_VERSION,
+          capabilities,
+          clientInfo: this.options.clientInfo ?? DEFAULT_CLIENT_INFO,
+        },
+        { ...options, timeoutMs: options.timeoutMs ?? this.defaultTimeoutMs },
+      );
+    } catch (error) {
+      if (error instanceof McpHostError && error.code !== 'REQUEST_TIMEOUT' && error.code !== 'CANCELLED') throw error;
+      throw this.handshakeError(error instanceof Error ? error.message : String(error), error);
+    }
+    checkResult(METHOD.INITIALIZE, result, withStrings('protocolVersion'));
+    const version: unknown = result.protocolVersion;
+    if (!isSupportedProtocolVersion(version)) {
+      throw this.handshakeError(
+        `the server speaks protocol ${String(version)}; this client supports ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}`,
+      );
+    }
+    if (typeof result.serverInfo?.name !== 'string') {
+      throw this.handshakeError('the initialize result has no serverInfo.name');
+    }
+    this.initializeResult = { ...result, capabilities: result.capabilities ?? {} };
+    await this.connection.notify(NOTIFICATION.INITIALIZED, undefined);
+    return this.initializeResult;
+  }
+
+  ping(options?: CallOptions): Promise<void> {
+    return this.request(METHOD.PING, undefined, options).then(() => undefined);
+  }
+
+  /** Every tool, across all pages. */
+  listTools(options?: CallOptions): Promise<Tool[]> {
+    this.require('tools');
+    return this.collect(METHOD.TOOLS_LIST, 'tools', TOOL, options);
+  }
+
+  /**
+   * Calls a tool. A tool that fails answers with `isError: true` in the result (not an exception): check it.
+   * @throws McpHostError `SERVER_ERROR` for protocol-level failures such as an unknown tool.
+   */
+  async callTool(name: string, args: Record<string, unknown> = {}, options?: CallOptions): Promise<CallToolResult> {
+    this.require('tools');
+    const result = await this.request(METHOD.TOOLS_CALL, { name, arguments: args }, options);
+    checkResult(METHOD.TOOLS_CALL, result, CALL_TOOL_RESULT);
+    return result;
+  }
+
+  listResources(options?: CallOptions): Promise<Resource[]> {
+    this.require('resources');
+    return this.collect(METHOD.RESOURCES_LIST, 'resources', withStrings('uri', 'name'), options);
+  }
+
+  listResourceTemplates(options?: CallOptions): Promise<ResourceTemplate[]> {
+    this.require('resources');
+    return this.collect(
+      METHOD.RESOURCES_TEMPLATES_LIST,
+      'resourceTemplates',
+      withStrings('uriTemplate', 'name'),
+      options,
+    );
+  }
+
+  async readResource(uri: string, options?: CallOptions): Promise<ReadResourceResult> {
+    this.require('resources');
+    const result = await this.request(METHOD.RESOURCES_READ, { uri }, options);
+    checkResult(METHOD.RESOURCES_READ, result, READ_RESOURCE_RESULT);
+    return result;
+  }
+
+  async subscribeResource(uri: string, options?: CallOptions): Promise<void> {
+    this.require('resources', 'subscribe');
+    await this.request(METHOD.RESOURCES_SUBSCRIBE, { uri }, options);
+  }
+
+  async unsubscribeResource(uri: string, options?: CallOptions): Promise<void> {
+    this.require('resources', 'subscribe');
+    await this.request(METHOD.RESOURCES_UNSUBSCRIBE, { uri }, options);
+  }
+
+  listPrompts(options?: CallOptions): Promise<Prompt[]> {
+    this.require('prompts');
+    return this.collect(METHOD.PROMPTS_LIST, 'prompts', withStrings('name'), options);
+  }
+
+  async getPrompt(name: string, args: Record<string, string> = {}, options?: CallOptions): Promise<GetPromptResult> {
+    this.require('prompts');
+    const result = await this.request(METHOD.PROMPTS_GET, { name, arguments: args }, options);
+    checkResult(METHOD.PROMPTS_GET, result, GET_PROMPT_RESULT);
+    return result;
+  }
+
+  async complete(params: CompleteRequestParams, options?: CallOptions): Promise<CompleteResult> {
+    this.require('completions');
+    const result = await this.request(METHOD.COMPLETION_COMPLETE, params, options);
+    checkResult(METHOD.COMPLETION_COMPLETE, result, COMPLETE_RESULT);
+    return result;
+  }
+
+  async setLoggingLevel(level: LoggingLevel, options?: CallOptions): Promise<void> {
+    this.require('logging');
+    await this.request(METHOD.LOGGING_SET_LEVEL, { level }, options);
+  }
+
+  /** Subscribes to a server notification (list_changed, message, resources/updated, progress). Returns unsubscribe. */
+  onNotification<M extends keyof ServerNotifications>(
+    method: M,
+    handler: (params: ServerNotifications[M]) => void,
+  ): () => void {
+    return this.connection.onNotification(method, handler);
+  }
+
+  /** Runs once when the connection closes, with the reason. */
+  onClose(listener: (error: Error) => void): void {
+    this.connection.onClose(listener);
+  }
+
+  /** Closes the connection (pending calls reject with `error`). Does not end the streams or stop the process. */
+  close(error?: Error): void {
+    this.connection.close(error);
+  }
+
+  /**
+   * Sends one request with the client's default timeout, turning a JSON-RPC error answer into `SERVER_ERROR`.
+   */
+  async request<M extends keyof ClientRequests>(
+    method: M,
+    params: ParamsOf<ClientRequests, M>,
+    options: CallOptions = {},
+  ): Promise<ResultOf<ClientRequests, M>> {
+    try {
+      return await this.connection.request(method, params, {
+        ...options,
+        timeoutMs: options.timeoutMs ?? this.defaultTimeoutMs,
+      });
+    } catch (error) {
+      if (error instanceof WireError) {
+        throw new McpHostError('SERVER_ERROR', `${this.name}: ${error.message}`, {
+          server: this.name,
+          method,
+          rpcCode: error.code,
+          rpcData: error.data,
+        });
+      }
+      if (error instanceof McpHostError && error.context.server === undefined) error.context.server = this.name;
+      throw error;
+    }
+  }
+
+  /** Follows `nextCursor` until the list ends. */
+  private async collect<T>(
+    method:
+      | typeof METHOD.TOOLS_LIST
+      | typeof METHOD.RESOURCES_LIST
+      | typeof METHOD.RESOURCES_TEMPLATES_LIST
+      | typeof METHOD.PROMPTS_LIST,
+    key: string,
+    item: Parameters<typeof listOf>[1],
+    options?: CallOptions,
+  ): Promise<T[]> {
+    const items: T[] = [];
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const result = (await this.request(method, cursor === undefined ? {} : { cursor }, options)) as Record<
+        string,
+        unknown
+      >;
+      checkResult(method, result, listOf(key, item));
+      items.push(...(result[key] as T[]));
+      cursor = result.nextCursor as string | undefined;
+      if (cursor === undefined) return items;
+      if (seen.has(cursor)) break;
+      seen.add(cursor);
+    }
+    throw new McpHostError('PROTOCOL_VIOLATION', `${this.name}: ${method} kept returning cursors; stopped paging`, {
+      server: this.name,
+      method,
+    });
+  }
+
+  /** Fails fast, before any message, when the server did not declare the capability. */
+  private require(capability: keyof ServerCapabilities, sub?: string): void {
+    const capabilities = this.initializeResult?.capabilities;
+    if (!capabilities) {
+      throw new McpHostError('CONNECTION_CLOSED', `${this.name}: not initialized`, { server: this.name });
+    }
+    const declared = capabilities[capability] as Record<string, unknown> | undefined;
+    if (declared === undefined || (sub !== undefined && declared[sub] !== true)) {
+      const what = sub ? `${String(capability)}.${sub}` : String(capability);
+      throw new McpHostError('CAPABILITY_MISSING', `${this.name} does not support ${what}`, {
+        server: this.name,
+        capability: what,
+      });
+    }
+  }
+
+  private registerServerRequests(hooks: ClientHooks): void {
+    const c = this.connection;
+    c.onRequest(METHOD.PING, () => ({}));
+    // A hook left out is not registered, so the connection answers -32601 Method not found.
+    const { roots, sampling, elicitation } = hooks;
+    if (roots) c.onRequest(METHOD.ROOTS_LIST, async () => ({ roots: await roots() }));
+    if (sampling) c.onRequest(METHOD.SAMPLING_CREATE_MESSAGE, (params, context) => sampling(params, context));
+    if (elicitation) c.onRequest(METHOD.ELICITATION_CREATE, (params, context) => elicitation(params, context));
+  }
+
+  private handshakeError(reason: string, cause?: unknown): McpHostError {
+    return new McpHostError(
+      'HANDSHAKE_FAILED',
+      `${this.name}: handshake failed: ${reason}`,
+      { server: this.name },
+      { cause },
+    );
+  }
+}

@@ -1,0 +1,370 @@
+/**
+ * Our client against a server built on our framework, over a real pair of in-memory byte streams (PassThrough):
+ * every message is serialised, framed and parsed exactly as over a pipe.
+ */
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { McpClient } from '../../../src/client/index.js';
+import type { ClientHooks } from '../../../src/client/index.js';
+import { McpHostError } from '../../../src/protocol/errors.js';
+import type { LoggingMessageNotificationParams, ProgressNotificationParams } from '../../../src/protocol/types.js';
+import { ToolError, defineServer } from '../../../src/server/index.js';
+import type { McpServer } from '../../../src/server/index.js';
+
+const open: { client: McpClient; server: McpServer }[] = [];
+
+async function connect(server: McpServer, hooks?: ClientHooks) {
+  const toServer = new PassThrough();
+  const toClient = new PassThrough();
+  const session = server.connect(toServer, toClient);
+  const client = await McpClient.connect(toClient, toServer, { hooks, timeoutMs: 5_000 });
+  open.push({ client, server });
+  return { client, session };
+}
+
+afterEach(() => {
+  for (const { client, server } of open.splice(0)) {
+    client.close();
+    server.close();
+  }
+});
+
+function makeServer(options: { pageSize?: number } = {}) {
+  const server = defineServer({ name: 'test', version: '1.2.3', instructions: 'Be nice', ...options });
+  server.tool(
+    'add',
+    {
+      title: 'Add',
+      description: 'Adds two numbers',
+      input: z.strictObject({ a: z.number().describe('First'), b: z.number().describe('Second') }),
+      output: z.object({ sum: z.number() }),
+      annotations: { readOnlyHint: true, idempotentHint: true },
+    },
+    ({ a, b }) => ({ sum: a + b }),
+  );
+  server.tool('fail', { description: 'Always fails', input: z.object({}) }, () => {
+    throw new ToolError('the widget is broken: expected a working widget');
+  });
+  return server;
+}
+
+describe('handshake', () => {
+  it('negotiates 2025-11-25 and keeps the server info, capabilities and instructions', async () => {
+    const { client } = await connect(makeServer());
+    expect(client.protocolVersion).toBe('2025-11-25');
+    expect(client.serverInfo).toEqual({ name: 'test', version: '1.2.3' });
+    expect(client.instructions).toBe('Be nice');
+    // Only what is served: tools and logging, no resources, prompts or completions.
+    expect(client.serverCapabilities).toEqual({ logging: {}, tools: { listChanged: true } });
+  });
+
+  it('fails fast for a capability the server lacks, without sending anything', async () => {
+    const { client } = await connect(makeServer());
+    expect(() => client.listResources()).toThrow(McpHostError);
+    expect(() => client.listPrompts()).toThrow(/does not support prompts/);
+  });
+});
+
+describe('tools', () => {
+  it('lists tools with JSON Schema, output schema, title and annotations', async () => {
+    const { client } = await connect(makeServer());
+    const tools = await client.listTools();
+    const add = tools.find((tool) => tool.name === 'add')!;
+    expect(add.title).toBe('Add');
+    expect(add.annotations).toEqual({ readOnlyHint: true, idempotentHint: true });
+    expect(add.inputSchema).toMatchObject({
+      type: 'object',
+      properties: { a: { type: 'number', description: 'First' } },
+      required: ['a', 'b'],
+      additionalProperties: false,
+    });
+    expect(add.outputSchema).toMatchObject({ type: 'object', properties: { sum: { type: 'number' } } });
+  });
+
+  it('returns structuredContent with the same JSON as text', async () => {
+    const { client } = await connect(makeServer());
+    const result = await client.callTool('add', { a: 2, b: 40 });
+    expect(result.structuredContent).toEqual({ sum: 42 });
+    expect(result.content).toEqual([{ type: 'text', text: '{"sum":42}' }]);
+    expect(result.isError).toBeUndefined();
+  });
+
+  it('answers invalid arguments with an isError result naming the field, expected and got', async () => {
+    const { client } = await connect(makeServer());
+    const result = await client.callTool('add', { a: 'two', b: 1, c: 3 });
+    expect(result.isError).toBe(true);
+    const text = (result.content[0] as { text: string }).text;
+    expect(text).toContain('a: Invalid input: expected number, received string');
+    expect(text).toContain('Unrecognized key: "c"');
+  });
+
+  it('turns a handler failure into an isError result', async () => {
+    const { client } = await connect(makeServer());
+    const result = await client.callTool('fail');
+    expect(result).toEqual({
+      content: [{ type: 'text', text: 'the widget is broken: expected a working widget' }],
+      isError: true,
+    });
+  });
+
+  it('answers an unknown tool with a JSON-RPC error', async () => {
+    const { client } = await connect(makeServer());
+    const error = await client.callTool('nope').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(McpHostError);
+    expect(error).toMatchObject({ code: 'SERVER_ERROR', context: { rpcCode: -32602 } });
+    expect((error as McpHostError).message).toContain('Unknown tool: nope');
+  });
+
+  it('pages through a long list', async () => {
+    const server = makeServer({ pageSize: 3 });
+    for (let i = 0; i < 10; i++) server.tool(`t${i}`, { description: `tool ${i}`, input: z.object({}) }, () => 'ok');
+    const { client } = await connect(server);
+    const tools = await client.listTools();
+    expect(tools.map((tool) => tool.name)).toEqual(['add', 'fail', ...Array.from({ length: 10 }, (_, i) => `t${i}`)]);
+    await expect(client.request('tools/list', { cursor: 'bogus' })).rejects.toMatchObject({
+      context: { rpcCode: -32602 },
+    });
+  });
+
+  it('sends tools/list_changed when tools change at run time', async () => {
+    const server = makeServer();
+    const { client } = await connect(server);
+    const changed = new Promise<void>((resolve) =>
+      client.onNotification('notifications/tools/list_changed', () => resolve()),
+    );
+    const registration = server.tool('late', { description: 'Added later', input: z.object({}) }, () => 'late');
+    await changed;
+    expect((await client.listTools()).map((tool) => tool.name)).toContain('late');
+    registration.disable();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect((await client.listTools()).map((tool) => tool.name)).not.toContain('late');
+    await expect(client.callTool('late')).rejects.toMatchObject({ code: 'SERVER_ERROR' });
+  });
+});
+
+describe('progress, cancellation and timeouts', () => {
+  function slowServer(observed: { aborted?: string }) {
+    const server = defineServer({ name: 'slow', version: '1' });
+    server.tool(
+      'slow',
+      { description: 'Reports progress, then waits for cancellation', input: z.object({}) },
+      async (_args, ctx) => {
+        await ctx.progress(1, 3, 'first');
+        await ctx.progress(2, 3, 'second');
+        await new Promise<void>((resolve) =>
+          ctx.signal.addEventListener('abort', () => {
+            observed.aborted = String((ctx.signal.reason as Error).message);
+            resolve();
+          }),
+        );
+        return 'never seen';
+      },
+    );
+    return server;
+  }
+
+  it('delivers progress notifications to onprogress', async () => {
+    const observed: { aborted?: string } = {};
+    const { client } = await connect(slowServer(observed));
+    const progress: ProgressNotificationParams[] = [];
+    const controller = new AbortController();
+    const call = client.callTool(
+      'slow',
+      {},
+      {
+        signal: controller.signal,
+        onprogress: (p) => {
+          progress.push(p);
+          if (p.progress === 2) controller.abort('user pressed Ctrl-C');
+        },
+      },
+    );
+    await expect(call).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(progress.map(({ progress: p, total, message }) => [p, total, message])).toEqual([
+      [1, 3, 'first'],
+      [2, 3, 'second'],
+    ]);
+    await vi.waitFor(() => expect(observed.aborted).toBe('user pressed Ctrl-C'));
+  });
+
+  it('times out, tells the server with notifications/cancelled, and rejects with REQUEST_TIMEOUT', async () => {
+    const observed: { aborted?: string } = {};
+    const { client } = await connect(slowServer(observed));
+    const error = await client.callTool('slow', {}, { timeoutMs: 100 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'REQUEST_TIMEOUT', context: { method: 'tools/call', timeoutMs: 100 } });
+    await vi.waitFor(() => expect(observed.aborted).toMatch(/Timed out after \d+ ms/));
+    // The connection is still usable afterwards.
+    await expect(client.ping()).resolves.toBeUndefined();
+  });
+
+  it('resets the timeout on progress when asked', async () => {
+    const server = defineServer({ name: 'ticker', version: '1' });
+    server.tool('tick', { description: 'Ticks 5 times, 40 ms apart', input: z.object({}) }, async (_args, ctx) => {
+      for (let i = 1; i <= 5; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        await ctx.progress(i, 5);
+      }
+      return 'done';
+    });
+    const { client } = await connect(server);
+    const result = await client.callTool(
+      'tick',
+      {},
+      { timeoutMs: 120, resetTimeoutOnProgress: true, onprogress: () => {} },
+    );
+    expect(result.content).toEqual([{ type: 'text', text: 'done' }]);
+  });
+
+  it('rejects every pending request when the connection closes', async () => {
+    const { client } = await connect(slowServer({}));
+    const call = client.callTool('slow');
+    client.close(new McpHostError('SERVER_EXITED', 'gone'));
+    await expect(call).rejects.toMatchObject({ code: 'SERVER_EXITED' });
+    await expect(client.ping()).rejects.toMatchObject({ code: 'SERVER_EXITED' });
+  });
+});
+
+describe('resources, templates, prompts, completion, logging', () => {
+  function richServer() {
+    const server = defineServer({ name: 'rich', version: '1', resourceSubscriptions: true });
+    server.resource({ uri: 'test://readme', name: 'readme', mimeType: 'text/plain' }, () => ({ text: 'hello' }));
+    server.resource({ uri: 'test://logo', name: 'logo', mimeType: 'image/png' }, () => ({
+      blob: Buffer.from([1, 2, 3]),
+    }));
+    server.resourceTemplate(
+      {
+        uriTemplate: 'test://users/{id}',
+        name: 'user',
+        mimeType: 'application/json',
+        complete: { id: (value) => ['alice', 'albert', 'bob'].filter((id) => id.startsWith(value)) },
+      },
+      (_uri, { id }) => ({ text: JSON.stringify({ id }) }),
+    );
+    server.prompt(
+      'greet',
+      {
+        description: 'Greets someone',
+        args: z.object({ name: z.string().describe('Who to greet'), mood: z.string().optional() }),
+        complete: { name: (value) => ['Ada', 'Alan'].filter((n) => n.startsWith(value)) },
+      },
+      ({ name }) => `Say hello to ${name}`,
+    );
+    server.tool('shout', { description: 'Logs at every level', input: z.object({}) }, async (_args, ctx) => {
+      await ctx.log('debug', 'quiet detail');
+      await ctx.log('warning', { note: 'loud' }, 'shouter');
+      return 'ok';
+    });
+    return server;
+  }
+
+  it('lists and reads fixed resources, text and blob', async () => {
+    const { client } = await connect(richServer());
+    expect((await client.listResources()).map((r) => r.uri)).toEqual(['test://readme', 'test://logo']);
+    expect(await client.readResource('test://readme')).toEqual({
+      contents: [{ uri: 'test://readme', mimeType: 'text/plain', text: 'hello' }],
+    });
+    expect((await client.readResource('test://logo')).contents[0]).toEqual({
+      uri: 'test://logo',
+      mimeType: 'image/png',
+      blob: 'AQID',
+    });
+  });
+
+  it('reads through a template with a percent-encoded variable', async () => {
+    const { client } = await connect(richServer());
+    expect((await client.listResourceTemplates())[0]).toMatchObject({ uriTemplate: 'test://users/{id}', name: 'user' });
+    const result = await client.readResource('test://users/a%20b');
+    expect(result.contents[0]).toMatchObject({ text: '{"id":"a b"}' });
+  });
+
+  it('answers an unknown resource with -32002', async () => {
+    const { client } = await connect(richServer());
+    await expect(client.readResource('test://nothing')).rejects.toMatchObject({
+      code: 'SERVER_ERROR',
+      context: { rpcCode: -32002 },
+    });
+  });
+
+  it('gets a prompt with validated arguments', async () => {
+    const { client } = await connect(richServer());
+    expect(await client.listPrompts()).toEqual([
+      {
+        name: 'greet',
+        description: 'Greets someone',
+        arguments: [
+          { name: 'name', required: true, description: 'Who to greet' },
+          { name: 'mood', required: false },
+        ],
+      },
+    ]);
+    expect(await client.getPrompt('greet', { name: 'Ada' })).toEqual({
+      messages: [{ role: 'user', content: { type: 'text', text: 'Say hello to Ada' } }],
+    });
+    await expect(client.getPrompt('greet', {})).rejects.toMatchObject({ context: { rpcCode: -32602 } });
+  });
+
+  it('completes prompt arguments and template variables', async () => {
+    const { client } = await connect(richServer());
+    const prompt = await client.complete({
+      ref: { type: 'ref/prompt', name: 'greet' },
+      argument: { name: 'name', value: 'A' },
+    });
+    expect(prompt.completion).toEqual({ values: ['Ada', 'Alan'], total: 2, hasMore: false });
+    const template = await client.complete({
+      ref: { type: 'ref/resource', uri: 'test://users/{id}' },
+      argument: { name: 'id', value: 'al' },
+    });
+    expect(template.completion.values).toEqual(['alice', 'albert']);
+  });
+
+  it('sends log messages at or above the level the client set', async () => {
+    const { client } = await connect(richServer());
+    const messages: LoggingMessageNotificationParams[] = [];
+    client.onNotification('notifications/message', (params) => messages.push(params));
+    await client.callTool('shout');
+    await client.setLoggingLevel('debug');
+    await client.callTool('shout');
+    await vi.waitFor(() => expect(messages).toHaveLength(3));
+    expect(messages[0]).toEqual({ level: 'warning', data: { note: 'loud' }, logger: 'shouter' });
+    expect(messages[1]).toEqual({ level: 'debug', data: 'quiet detail' });
+    await expect(client.request('logging/setLevel', { level: 'loud' as 'info' })).rejects.toMatchObject({
+      context: { rpcCode: -32602 },
+    });
+  });
+
+  it('notifies subscribers when a resource changes', async () => {
+    const server = richServer();
+    const { client } = await connect(server);
+    const updates: string[] = [];
+    client.onNotification('notifications/resources/updated', ({ uri }) => updates.push(uri));
+    await client.subscribeResource('test://readme');
+    await server.notifyResourceUpdated('test://readme');
+    await server.notifyResourceUpdated('test://logo'); // not subscribed
+    await vi.waitFor(() => expect(updates).toEqual(['test://readme']));
+  });
+});
+
+describe('server-to-client requests', () => {
+  it('answers roots/list through the hook and -32601 for a missing hook', async () => {
+    const server = defineServer({ name: 'asker', version: '1' });
+    const { session } = await connect(server, { roots: () => [{ uri: 'file:///work', name: 'work' }] });
+    expect(await session.request('roots/list', undefined)).toEqual({ roots: [{ uri: 'file:///work', name: 'work' }] });
+    await expect(session.request('ping', undefined)).resolves.toEqual({});
+    await expect(session.request('sampling/createMessage', { messages: [], maxTokens: 10 })).rejects.toMatchObject({
+      code: -32601,
+    });
+  });
+
+  it('rejects requests sent before initialize', async () => {
+    const server = makeServer();
+    const toServer = new PassThrough();
+    const toClient = new PassThrough();
+    server.connect(toServer, toClient);
+    const client = new McpClient(toClient, toServer);
+    client.connection.listen();
+    await expect(client.request('tools/list', {})).rejects.toMatchObject({ context: { rpcCode: -32600 } });
+    client.close();
+    server.close();
+  });
+});
