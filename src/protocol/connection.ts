@@ -15,7 +15,7 @@ import type {
   RequestMessage,
 } from 'vscode-jsonrpc/node';
 import { JSONRPC_ERROR, McpHostError, WireError } from './errors.js';
-import { NOTIFICATION } from './methods.js';
+import { METHOD, NOTIFICATION } from './methods.js';
 import type { NotificationMap, ParamsOf, RequestMap, ResultOf } from './methods.js';
 import { NdjsonMessageReader, NdjsonMessageWriter } from './ndjson.js';
 import type { InvalidLine } from './ndjson.js';
@@ -296,8 +296,11 @@ export class McpConnection<
   /** Cancels an outgoing request: tell the peer, settle locally, and never wait for an answer MCP says won't come. */
   private cancel(request: PendingRequest, error: Error, reason: string): void {
     if (!this.pending.has(request.id)) return;
-    this.cancelReasons.set(request.id, reason);
-    request.source.cancel(); // before finish(), which disposes the source and with it the listener that notifies
+    // The spec forbids cancelling initialize; a timed-out handshake just fails here (and the host ends the server).
+    if (request.method !== METHOD.INITIALIZE) {
+      this.cancelReasons.set(request.id, reason);
+      request.source.cancel(); // before finish(), which disposes the source and with it the listener that notifies
+    }
     this.finish(request);
     // vscode-jsonrpc would keep the request in its own table until an answer came; a local answer lets it forget.
     this.reader.deliverLocally({

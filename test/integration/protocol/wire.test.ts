@@ -113,6 +113,20 @@ describe('version negotiation (client side)', () => {
   });
 });
 
+describe('handshake timeout', () => {
+  it('fails with HANDSHAKE_FAILED and never cancels initialize (the spec forbids it)', async () => {
+    const toServer = new PassThrough();
+    const toClient = new PassThrough();
+    const seen: string[] = [];
+    toServer.setEncoding('utf8').on('data', (text: string) => seen.push(...text.trim().split('\n')));
+    await expect(McpClient.connect(toClient, toServer, { name: 'mute', timeoutMs: 50 })).rejects.toMatchObject({
+      code: 'HANDSHAKE_FAILED',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen.map((line) => (JSON.parse(line) as { method: string }).method)).toEqual(['initialize']);
+  });
+});
+
 describe('garbage on the wire', () => {
   it('answers malformed JSON that looks like a request with -32700 and keeps serving', async () => {
     const peer = rawPeer(makeServer());
