@@ -1,0 +1,670 @@
+/**
+ * `mcp.config.json`: finding it, reading it and validating it.
+ *
+ * Accepted formats, in one file or mixed:
+ * - `{ "mcpServers": { "<name>": {...} } }` as written by Claude Desktop, Claude Code and Cursor;
+ * - `{ "servers": { "<name>": { "type": "stdio", ... } } }` as written by VS Code.
+ * Comments and trailing commas are allowed (VS Code writes JSONC). Other top-level keys are ignored, so a Claude
+ * Desktop config file with its app settings can be used as is.
+ *
+ * A stdio server entry: `command`, `args`, `env`, `cwd` (relative to the config file's directory, which is also the
+ * default), `disabled`, `timeoutMs`, `description`, and mcp-host's own `replicas`, `cache: { ttlMs }` and
+ * `tools: { allow, deny }`. Any other field is an error naming it, except `type` (validated) and the approval lists
+ * other clients write (`IGNORED_SERVER_FIELDS`). An entry with `url` (or `type` "http"/"sse") is an HTTP server:
+ * kept verbatim and marked `unsupported`, so the CLI can say so without failing the whole file.
+ *
+ * `command`, `args`, `env` values and `cwd` are interpolated (see `interpolate.ts`). A disabled server is validated,
+ * but an unset variable in it is not an error: it is never started.
+ */
+
+import { stat, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { McpHostError } from '../protocol/errors.js';
+import { POSIX_INHERITED_VARIABLES, WINDOWS_INHERITED_VARIABLES } from './environment.js';
+import { InterpolationError, interpolate } from './interpolate.js';
+import type { ResolvedReference } from './interpolate.js';
+
+/** The config file looked for in the working directory. */
+export const CONFIG_FILE_NAME = 'mcp.config.json';
+/** The environment variable naming a config file. */
+export const CONFIG_PATH_VARIABLE = 'MCP_HOST_CONFIG';
+/** Fields other MCP clients write into server entries that mean nothing to mcp-host; accepted and ignored. */
+export const IGNORED_SERVER_FIELDS: readonly string[] = ['autoApprove', 'alwaysAllow'];
+
+/** A server started as a child process speaking MCP on its stdin/stdout. */
+export interface StdioServerConfig {
+  name: string;
+  kind: 'stdio';
+  command: string;
+  args: string[];
+  /** The config's `env`, interpolated. The host adds its allow-list (`serverEnvironment`) when spawning. */
+  env: Record<string, string>;
+  /** Absolute working directory. @default the config file's directory */
+  cwd: string;
+  disabled: boolean;
+  description?: string;
+  /** Per-request timeout for this server. */
+  timeoutMs?: number;
+  /** How many processes to run. @default 1 */
+  replicas: number;
+  cache?: { ttlMs: number };
+  tools?: { allow?: string[]; deny?: string[] };
+  /**
+   * Values that came from the host's environment into `env` or `args` (API keys, tokens), to be redacted from all
+   * output. Variables every server inherits anyway (PATH, HOME, …) and written defaults are not included.
+   */
+  secretValues: string[];
+}
+
+/** A remote server (`url`). Recognised so it can be reported; this version cannot connect to it. */
+export interface HttpServerConfig {
+  name: string;
+  kind: 'http';
+  url: string;
+  /** `sse` for the legacy HTTP+SSE transport, `http` for Streamable HTTP. */
+  transport: 'http' | 'sse';
+  disabled: boolean;
+  description?: string;
+  unsupported: true;
+  secretValues: string[];
+}
+
+export type ServerConfig = StdioServerConfig | HttpServerConfig;
+
+export interface LoadedConfig {
+  /** Absolute path of the file read. */
+  path: string;
+  /** Its directory: relative `cwd` values are resolved against it. */
+  dir: string;
+  /** In file order (`mcpServers` first, then `servers`). */
+  servers: ServerConfig[];
+}
+
+export interface LoadConfigOptions {
+  /** `--config FILE`; relative to `cwd`. */
+  configPath?: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Directory holding the user's `config.json`. @default `$XDG_CONFIG_HOME/mcp-host` or `~/.config/mcp-host` (Windows: `%APPDATA%\mcp-host`) */
+  userConfigDir?: string;
+}
+
+/** Where a config file was found. */
+export interface LocatedConfig {
+  path: string;
+  source: 'option' | 'environment' | 'cwd' | 'user';
+}
+
+/**
+ * Finds the config file: `configPath`, then `$MCP_HOST_CONFIG`, then `./mcp.config.json`, then the user's config
+ * directory. A path given explicitly (option or variable) must exist; it never falls through to the next place.
+ * @throws McpHostError CONFIG_INVALID when an explicit path is missing or nothing is found (naming every place looked).
+ */
+export async function locateConfig(options: LoadConfigOptions): Promise<LocatedConfig> {
+  const { configPath, env, cwd } = options;
+  if (configPath !== undefined && configPath !== '') {
+    const file = path.resolve(cwd, configPath);
+    await requireFile(file, `--config ${configPath}`);
+    return { path: file, source: 'option' };
+  }
+  const fromVariable = env[CONFIG_PATH_VARIABLE];
+  if (fromVariable !== undefined && fromVariable !== '') {
+    const file = path.resolve(cwd, fromVariable);
+    await requireFile(file, `$${CONFIG_PATH_VARIABLE}=${fromVariable}`);
+    return { path: file, source: 'environment' };
+  }
+  const searched = [
+    path.join(cwd, CONFIG_FILE_NAME),
+    path.join(options.userConfigDir ?? userConfigDir(env), 'config.json'),
+  ];
+  for (const [index, file] of searched.entries()) {
+    if (await isFile(file)) return { path: file, source: index === 0 ? 'cwd' : 'user' };
+  }
+  throw new McpHostError(
+    'CONFIG_INVALID',
+    `No config file found: looked for ${searched.join(' and ')}. Create ${CONFIG_FILE_NAME}, or pass --config FILE or set $${CONFIG_PATH_VARIABLE}.`,
+    { searched },
+  );
+}
+
+/**
+ * Finds, reads and validates the config (see `locateConfig` for the lookup order).
+ * @throws McpHostError CONFIG_INVALID naming the file, the JSON path and what was expected.
+ */
+export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
+  const located = await locateConfig(options);
+  let text: string;
+  try {
+    text = await readFile(located.path, 'utf8');
+  } catch (error) {
+    throw new McpHostError(
+      'CONFIG_INVALID',
+      `Cannot read config file ${located.path}: ${errorText(error)}`,
+      { file: located.path },
+      { cause: error },
+    );
+  }
+  const relative = path.relative(options.cwd, located.path);
+  const displayPath = relative.startsWith('..') || path.isAbsolute(relative) ? located.path : relative;
+  return parseConfig(text, located.path, options.env, { displayPath });
+}
+
+/** The default user config directory for `env`. */
+export function userConfigDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'win32' && env.APPDATA) return path.join(env.APPDATA, 'mcp-host');
+  // XDG: a relative XDG_CONFIG_HOME is invalid and must be ignored.
+  const xdg = env.XDG_CONFIG_HOME;
+  if (xdg && path.isAbsolute(xdg)) return path.join(xdg, 'mcp-host');
+  return path.join(env.HOME || os.homedir(), '.config', 'mcp-host');
+}
+
+/**
+ * Validates config text. `filePath` locates relative `cwd` values; `displayPath` (default `filePath`) starts every
+ * error message.
+ * @throws McpHostError CONFIG_INVALID with every problem found, one per line, in `message` and `context.problems`.
+ */
+export function parseConfig(
+  text: string,
+  filePath: string,
+  env: NodeJS.ProcessEnv,
+  options: { displayPath?: string } = {},
+): LoadedConfig {
+  const file = path.resolve(filePath);
+  const dir = path.dirname(file);
+  const displayPath = options.displayPath ?? filePath;
+  let data: unknown;
+  try {
+    data = parseJsonText(text);
+  } catch (error) {
+    if (!(error instanceof JsonTextError)) throw error;
+    const { line, column } = lineAndColumn(text, error.offset);
+    throw new McpHostError('CONFIG_INVALID', `${displayPath}:${line}:${column}: invalid JSON: ${error.message}`, {
+      file,
+      line,
+      column,
+    });
+  }
+  const problems: string[] = [];
+  const servers = readServers(data, dir, env, problems);
+  if (problems.length > 0) {
+    const lines = problems.map((problem) => `${displayPath}: ${problem}`);
+    throw new McpHostError('CONFIG_INVALID', lines.join('\n'), { file, problems: lines });
+  }
+  return { path: file, dir, servers };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Structure
+
+const SECTIONS = ['mcpServers', 'servers'] as const;
+const SERVER_TYPES = ['stdio', 'http', 'sse'];
+
+const stringList = z.array(z.string().min(1));
+const cacheSchema = z.strictObject({ ttlMs: z.int().positive() });
+const toolsSchema = z.strictObject({ allow: stringList.optional(), deny: stringList.optional() });
+const ignoredFields = Object.fromEntries(IGNORED_SERVER_FIELDS.map((field) => [field, z.unknown().optional()]));
+
+const stdioEntrySchema = z.strictObject({
+  type: z.literal('stdio').optional(),
+  command: z.string().min(1),
+  args: z.array(z.string()).optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  cwd: z.string().min(1).optional(),
+  disabled: z.boolean().optional(),
+  description: z.string().optional(),
+  timeoutMs: z.int().positive().optional(),
+  replicas: z.int().min(1).optional(),
+  cache: cacheSchema.optional(),
+  tools: toolsSchema.optional(),
+  ...ignoredFields,
+});
+type StdioEntry = z.infer<typeof stdioEntrySchema>;
+
+// HTTP entries are not supported yet: only what identifies them is checked, the rest (headers, …) is kept as is.
+const httpEntrySchema = z.looseObject({
+  type: z.enum(['http', 'sse']).optional(),
+  url: z.string().min(1),
+  disabled: z.boolean().optional(),
+  description: z.string().optional(),
+});
+
+/** The fields allowed in each strict object, by the key that holds it, for "unknown field" messages. */
+const ALLOWED_FIELDS: Record<string, string[]> = {
+  entry: Object.keys(stdioEntrySchema.shape).filter((key) => !IGNORED_SERVER_FIELDS.includes(key)),
+  cache: Object.keys(cacheSchema.shape),
+  tools: Object.keys(toolsSchema.shape),
+};
+
+const ENV_NAME_FORBIDDEN = /[=\0]/;
+
+function readServers(data: unknown, dir: string, env: NodeJS.ProcessEnv, problems: string[]): ServerConfig[] {
+  if (!isPlainObject(data)) {
+    problems.push(`expected a JSON object at the top level, got ${describeValue(data)}`);
+    return [];
+  }
+  const present = SECTIONS.filter((section) => data[section] !== undefined);
+  if (present.length === 0) {
+    const found = Object.keys(data);
+    problems.push(
+      `expected a "mcpServers" object (or VS Code's "servers") at the top level${found.length > 0 ? `; found ${found.map((key) => JSON.stringify(key)).join(', ')}` : ''}`,
+    );
+    return [];
+  }
+  const servers: ServerConfig[] = [];
+  const seen = new Map<string, string>();
+  for (const section of present) {
+    const entries = data[section];
+    if (!isPlainObject(entries)) {
+      problems.push(`${section}: expected an object of servers by name, got ${describeValue(entries)}`);
+      continue;
+    }
+    for (const [name, entry] of Object.entries(entries)) {
+      const at = formatPath([section, name]);
+      const nameProblem = checkServerName(name);
+      if (nameProblem) problems.push(`${at}: ${nameProblem}`);
+      const previous = seen.get(name);
+      if (previous !== undefined) problems.push(`${at}: server "${name}" is already defined at ${previous}`);
+      seen.set(name, at);
+      const server = readServer(name, entry, [section, name], dir, env, problems);
+      if (server && !nameProblem) servers.push(server);
+    }
+  }
+  return servers;
+}
+
+function checkServerName(name: string): string | undefined {
+  if (name === '') return 'a server name cannot be empty';
+  if (name.includes('.')) {
+    return `server name "${name}" cannot contain "." (tools are addressed as <server>.<tool>)`;
+  }
+  if (/\s/.test(name)) return `server name "${name}" cannot contain whitespace`;
+  return undefined;
+}
+
+function readServer(
+  name: string,
+  entry: unknown,
+  at: PathSegment[],
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+): ServerConfig | undefined {
+  if (!isPlainObject(entry)) {
+    problems.push(`${formatPath(at)}: expected an object with "command" or "url", got ${describeValue(entry)}`);
+    return undefined;
+  }
+  const type = entry.type;
+  if (type !== undefined && (typeof type !== 'string' || !SERVER_TYPES.includes(type))) {
+    problems.push(
+      `${formatPath([...at, 'type'])}: expected ${SERVER_TYPES.map((t) => JSON.stringify(t)).join(', ')}, got ${describeValue(type)}`,
+    );
+    return undefined;
+  }
+  const isHttp = type === 'http' || type === 'sse' || (type === undefined && entry.url !== undefined);
+  if (isHttp) {
+    const parsed = httpEntrySchema.safeParse(entry);
+    if (!parsed.success) {
+      problems.push(...parsed.error.issues.map((issue) => formatIssue(issue, at, entry)));
+      return undefined;
+    }
+    return {
+      name,
+      kind: 'http',
+      url: parsed.data.url,
+      transport: parsed.data.type === 'sse' ? 'sse' : 'http',
+      disabled: parsed.data.disabled ?? false,
+      ...(parsed.data.description !== undefined && { description: parsed.data.description }),
+      unsupported: true,
+      secretValues: [],
+    };
+  }
+  if (entry.command === undefined) {
+    problems.push(`${formatPath(at)}: expected "command" (the program to start) or "url" (an HTTP server)`);
+    return undefined;
+  }
+  const parsed = stdioEntrySchema.safeParse(entry);
+  if (!parsed.success) {
+    problems.push(...parsed.error.issues.map((issue) => formatIssue(issue, at, entry)));
+    return undefined;
+  }
+  return resolveStdioServer(name, parsed.data, at, dir, env, problems);
+}
+
+/** Interpolates and resolves a validated stdio entry. */
+function resolveStdioServer(
+  name: string,
+  entry: StdioEntry,
+  at: PathSegment[],
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+): StdioServerConfig | undefined {
+  const disabled = entry.disabled ?? false;
+  const secrets = new Set<string>();
+  const problemsBefore = problems.length;
+  const expand = (value: string, field: PathSegment[], isSecretBearing: boolean): string => {
+    try {
+      const result = interpolate(value, env, { onUnset: disabled ? 'keep' : 'error' });
+      if (isSecretBearing) collectSecrets(result.references, secrets);
+      return result.value;
+    } catch (error) {
+      if (!(error instanceof InterpolationError)) throw error;
+      problems.push(`${formatPath([...at, ...field])}: ${error.message}`);
+      return value;
+    }
+  };
+  const command = expand(entry.command, ['command'], false);
+  const args = (entry.args ?? []).map((arg, index) => expand(arg, ['args', index], true));
+  const serverEnv: Record<string, string> = {};
+  for (const [key, value] of Object.entries(entry.env ?? {})) {
+    if (key === '' || ENV_NAME_FORBIDDEN.test(key)) {
+      problems.push(`${formatPath([...at, 'env', key])}: a variable name must be non-empty, without "=" or NUL`);
+      continue;
+    }
+    serverEnv[key] = expand(value, ['env', key], true);
+  }
+  const cwd = path.resolve(dir, entry.cwd === undefined ? '.' : expand(entry.cwd, ['cwd'], false));
+  if (problems.length > problemsBefore) return undefined;
+  return {
+    name,
+    kind: 'stdio',
+    command,
+    args,
+    env: serverEnv,
+    cwd,
+    disabled,
+    ...(entry.description !== undefined && { description: entry.description }),
+    ...(entry.timeoutMs !== undefined && { timeoutMs: entry.timeoutMs }),
+    replicas: entry.replicas ?? 1,
+    ...(entry.cache !== undefined && { cache: entry.cache }),
+    ...(entry.tools !== undefined && { tools: entry.tools }),
+    secretValues: [...secrets],
+  };
+}
+
+const NON_SECRET_VARIABLES = new Set([...POSIX_INHERITED_VARIABLES, ...WINDOWS_INHERITED_VARIABLES]);
+
+function collectSecrets(references: ResolvedReference[], secrets: Set<string>): void {
+  for (const { variable, value, isFromEnvironment } of references) {
+    const isInherited = NON_SECRET_VARIABLES.has(variable.toUpperCase()) || variable.startsWith('LC_');
+    if (isFromEnvironment && value !== '' && !isInherited) secrets.add(value);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Messages
+
+type PathSegment = string | number;
+
+/** `mcpServers.weather.args[1]`; keys that are not plain words are quoted: `mcpServers["my server"]`. */
+function formatPath(segments: readonly PathSegment[]): string {
+  let text = '';
+  for (const segment of segments) {
+    if (typeof segment === 'number') text += `[${segment}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) text += text === '' ? segment : `.${segment}`;
+    else text += `[${JSON.stringify(segment)}]`;
+  }
+  return text;
+}
+
+function formatIssue(issue: z.core.$ZodIssue, at: PathSegment[], entry: unknown): string {
+  const segments = issue.path.filter((segment): segment is PathSegment => typeof segment !== 'symbol');
+  const where = formatPath([...at, ...segments]);
+  const value = valueAt(entry, segments);
+  switch (issue.code) {
+    case 'invalid_type': {
+      const expected = describeExpected(issue.expected);
+      return value === undefined
+        ? `${where}: required: expected ${expected}`
+        : `${where}: expected ${expected}, got ${describeValue(value)}`;
+    }
+    case 'too_small': {
+      if (issue.origin === 'string') return `${where}: expected a non-empty string`;
+      if (issue.origin === 'array') return `${where}: expected at least ${issue.minimum} items`;
+      const bound = `${issue.inclusive ? '>=' : '>'} ${issue.minimum}`;
+      return `${where}: expected an integer ${bound}, got ${describeValue(value)}`;
+    }
+    case 'invalid_value':
+      return `${where}: expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${describeValue(value)}`;
+    case 'unrecognized_keys': {
+      const holder = segments.length === 0 ? 'entry' : String(segments[segments.length - 1]);
+      const allowed = ALLOWED_FIELDS[holder];
+      const names = issue.keys.map((key) => JSON.stringify(key)).join(', ');
+      const label = issue.keys.length === 1 ? 'unknown field' : 'unknown fields';
+      return `${where}: ${label} ${names}${allowed ? `; expected only ${allowed.join(', ')}` : ''}`;
+    }
+    default:
+      return `${where}: ${issue.message}`;
+  }
+}
+
+function describeExpected(expected: string): string {
+  switch (expected) {
+    case 'int':
+      return 'an integer';
+    case 'record':
+      return 'object';
+    case 'boolean':
+      return 'boolean (true or false)';
+    default:
+      return expected;
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'string') return `string ${JSON.stringify(shorten(value))}`;
+  if (typeof value === 'number') return `number ${value}`;
+  return typeof value;
+}
+
+function shorten(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+function valueAt(root: unknown, segments: readonly PathSegment[]): unknown {
+  let current = root;
+  for (const segment of segments) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PathSegment, unknown>)[segment];
+  }
+  return current;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error && 'code' in error && error.code === 'EACCES') return 'permission denied';
+  if (error instanceof Error && 'code' in error && error.code === 'EISDIR') return 'it is a directory';
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function requireFile(file: string, origin: string): Promise<void> {
+  let isRegularFile: boolean;
+  try {
+    isRegularFile = (await stat(file)).isFile();
+  } catch {
+    throw new McpHostError('CONFIG_INVALID', `Config file not found: ${file} (from ${origin})`, { file });
+  }
+  if (!isRegularFile) {
+    throw new McpHostError('CONFIG_INVALID', `Config path is not a file: ${file} (from ${origin})`, { file });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// JSON with comments
+
+/** A syntax error at a character offset. */
+class JsonTextError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
+
+const MAX_DEPTH = 200;
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const ESCAPE = /\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/y;
+
+/**
+ * Parses JSON plus `//` and `/* *\/` comments and trailing commas (JSONC, as VS Code writes it), reporting the
+ * offset of the first error and rejecting duplicate keys. JSON.parse cannot be used alone: on Node 20 its
+ * "Unexpected token" messages carry no position, and it silently keeps the last of two duplicate keys.
+ */
+function parseJsonText(text: string): unknown {
+  let offset = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+
+  const fail = (message: string, at = offset): never => {
+    throw new JsonTextError(message, at);
+  };
+  const got = (): string => (offset >= text.length ? 'end of file' : JSON.stringify(text[offset]));
+
+  const skipTrivia = (): void => {
+    while (offset < text.length) {
+      const char = text[offset];
+      if (char === ' ' || char === '\t' || char === '\n' || char === '\r') {
+        offset += 1;
+      } else if (text.startsWith('//', offset)) {
+        const end = text.indexOf('\n', offset);
+        offset = end === -1 ? text.length : end + 1;
+      } else if (text.startsWith('/*', offset)) {
+        const end = text.indexOf('*/', offset + 2);
+        if (end === -1) fail('unterminated /* comment');
+        offset = end + 2;
+      } else {
+        return;
+      }
+    }
+  };
+
+  const readString = (): string => {
+    const start = offset;
+    offset += 1;
+    for (;;) {
+      if (offset >= text.length) fail('unterminated string', start);
+      const code = text.charCodeAt(offset);
+      if (code === 0x22) break;
+      // A raw line break almost always means a missing closing quote: point at where the string began.
+      if (code === 0x0a) fail('unterminated string (a line break inside a string is written \\n)', start);
+      if (code < 0x20) fail('control character in a string (write it escaped, e.g. \\t)');
+      if (code === 0x5c) {
+        ESCAPE.lastIndex = offset;
+        if (!ESCAPE.test(text)) fail(`invalid escape ${JSON.stringify(text.slice(offset, offset + 2))} in a string`);
+        offset = ESCAPE.lastIndex;
+      } else {
+        offset += 1;
+      }
+    }
+    offset += 1;
+    // The literal was checked character by character above, so JSON.parse only decodes escapes here.
+    return JSON.parse(text.slice(start, offset)) as string;
+  };
+
+  const readValue = (depth: number): unknown => {
+    if (depth > MAX_DEPTH) fail(`nested deeper than ${MAX_DEPTH} levels`);
+    skipTrivia();
+    const char = text[offset];
+    if (char === '{') return readObject(depth);
+    if (char === '[') return readArray(depth);
+    if (char === '"') return readString();
+    for (const [word, value] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
+      if (text.startsWith(word, offset)) {
+        offset += word.length;
+        return value;
+      }
+    }
+    NUMBER.lastIndex = offset;
+    const number = NUMBER.exec(text);
+    if (number) {
+      offset = NUMBER.lastIndex;
+      return Number(number[0]);
+    }
+    return fail(`expected a value (object, array, string, number, true, false or null), got ${got()}`);
+  };
+
+  const readObject = (depth: number): Record<string, unknown> => {
+    const object: Record<string, unknown> = {};
+    offset += 1;
+    for (;;) {
+      skipTrivia();
+      if (text[offset] === '}') break;
+      if (text[offset] !== '"') fail(`expected a property name in double quotes or "}", got ${got()}`);
+      const keyOffset = offset;
+      const key = readString();
+      if (Object.hasOwn(object, key)) fail(`duplicate key ${JSON.stringify(key)}`, keyOffset);
+      skipTrivia();
+      if (text[offset] !== ':') fail(`expected ":" after property name ${JSON.stringify(key)}, got ${got()}`);
+      offset += 1;
+      // defineProperty: a "__proto__" key must stay data, not replace the prototype.
+      Object.defineProperty(object, key, {
+        value: readValue(depth + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+      skipTrivia();
+      if (text[offset] === ',') {
+        offset += 1;
+        continue;
+      }
+      if (text[offset] === '}') break;
+      fail(`expected "," or "}" after the value of ${JSON.stringify(key)}, got ${got()}`);
+    }
+    offset += 1;
+    return object;
+  };
+
+  const readArray = (depth: number): unknown[] => {
+    const array: unknown[] = [];
+    offset += 1;
+    for (;;) {
+      skipTrivia();
+      if (text[offset] === ']') break;
+      array.push(readValue(depth + 1));
+      skipTrivia();
+      if (text[offset] === ',') {
+        offset += 1;
+        continue;
+      }
+      if (text[offset] === ']') break;
+      fail(`expected "," or "]" after an array element, got ${got()}`);
+    }
+    offset += 1;
+    return array;
+  };
+
+  const value = readValue(0);
+  skipTrivia();
+  if (offset < text.length) fail(`unexpected ${got()} after the end of the JSON value`);
+  return value;
+}
+
+/** 1-based line and column of a character offset. */
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let index = text.indexOf('\n'); index !== -1 && index < offset; index = text.indexOf('\n', index + 1)) {
+    line += 1;
+    lineStart = index + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}

@@ -1,0 +1,429 @@
+/**
+ * One server child process: spawning it in its own process group, keeping the tail of its stderr, telling how it
+ * ended, and shutting it down so that nothing it started survives (wrappers like `sh -c` or `npx` otherwise leave
+ * orphans holding our pipes).
+ *
+ * Ownership: whoever calls `spawnServerProcess` calls `close()`, also after the server exited on its own (close then
+ * reaps what is left of its process group). The streams belong to this object; a connection on them only reads
+ * and writes.
+ */
+
+import { statSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
+import { execa } from 'execa';
+import { McpHostError } from '../protocol/errors.js';
+
+/** How long `close()` waits after ending stdin before SIGTERM. */
+export const DEFAULT_GRACE_MS = 2_000;
+/** How long `close()` waits after SIGTERM before SIGKILL. */
+export const DEFAULT_TERM_MS = 2_000;
+/** Lines of stderr kept for error reports. */
+export const DEFAULT_STDERR_TAIL_LINES = 40;
+/** Longer stderr lines are cut to this many characters (plus "…"). */
+export const STDERR_LINE_MAX_CHARS = 1_000;
+
+/** After the exit, how long to wait for the last stderr bytes, which can arrive after the exit event. */
+const STDERR_DRAIN_MS = 200;
+/** After SIGKILL, how long to wait for the leader's exit event, which follows unless it is stuck in the kernel. */
+const KILL_CONFIRM_MS = 2_000;
+/**
+ * After SIGKILLing a group's remains, how long to watch for it to vanish. A killed orphan stays a zombie (still a
+ * group member) until init reaps it, which some inits do only every second or two, and a zombie holds nothing but
+ * its pid: waiting longer would only slow every shutdown down.
+ */
+const GROUP_VANISH_MS = 100;
+const GROUP_POLL_MS = 10;
+
+export interface SpawnServerOptions {
+  /** The server's name in the config, used in messages. */
+  name: string;
+  command: string;
+  args: string[];
+  /** The complete environment (see `serverEnvironment`); the host's own is not added. */
+  env: Record<string, string>;
+  cwd?: string;
+  /** @default DEFAULT_STDERR_TAIL_LINES */
+  stderrTailLines?: number;
+  /** Called with each complete stderr line (without the newline). Errors it throws are ignored. */
+  onStderrLine?: (line: string) => void;
+}
+
+/** How the process ended. `error` is set when it never started (then both codes are null). */
+export interface ExitInfo {
+  exitCode: number | null;
+  signal: string | null;
+  error?: Error;
+}
+
+export interface CloseOptions {
+  /** @default DEFAULT_GRACE_MS */
+  graceMs?: number;
+  /** @default DEFAULT_TERM_MS */
+  termMs?: number;
+}
+
+export interface ServerProcess {
+  readonly name: string;
+  /** Undefined when the process could not be started. Also the id of its process group (POSIX). */
+  readonly pid: number | undefined;
+  /** To the server. Write errors (EPIPE after a crash) are swallowed; `exited` tells what happened. */
+  readonly stdin: Writable;
+  /** From the server: the protocol channel. */
+  readonly stdout: Readable;
+  /** Settles (never rejects) when the process has exited or failed to start, and its stderr has been read. */
+  readonly exited: Promise<ExitInfo>;
+  /** True from a successful spawn until the exit event. */
+  readonly isRunning: boolean;
+  /** The last stderr lines, oldest first, including an unfinished last line. */
+  stderrTail(): string[];
+  /**
+   * The error that explains why the server is gone: SPAWN_FAILED (it never started), SERVER_EXITED (exit code or
+   * signal), or CONNECTION_CLOSED (stopped by `close()`, or still running although its output closed). Context
+   * holds `server`, `pid`, `exitCode`, `signal` and `stderrTail`.
+   */
+  exitError(): McpHostError;
+  /**
+   * Stops the server: end stdin, wait `graceMs`, SIGTERM the process group, wait `termMs`, SIGKILL the group. Once
+   * the leader has exited, anything left in its group is SIGKILLed. Idempotent. Resolves once the leader has exited
+   * and the rest of its group has been SIGKILLed (their zombies may wait a moment longer for init to reap them).
+   */
+  close(options?: CloseOptions): Promise<ExitInfo>;
+}
+
+/**
+ * Starts a server process. Never throws: a spawn failure (command not found, bad cwd) shows as `exited` resolving
+ * with `error` and `exitError()` returning SPAWN_FAILED.
+ */
+export function spawnServerProcess(options: SpawnServerOptions): ServerProcess {
+  return new ChildServerProcess(options);
+}
+
+class ChildServerProcess implements ServerProcess {
+  readonly name: string;
+  readonly pid: number | undefined;
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  readonly exited: Promise<ExitInfo>;
+  private readonly tail: LineTail;
+  private leaderExit: ExitInfo | undefined;
+  private spawnError: Error | undefined;
+  private isStoppedByHost = false;
+  private closing: Promise<ExitInfo> | undefined;
+  private readonly leaderExited: Promise<void>;
+
+  constructor(private readonly options: SpawnServerOptions) {
+    this.name = options.name;
+    this.tail = new LineTail(options.stderrTailLines ?? DEFAULT_STDERR_TAIL_LINES, options.onStderrLine);
+    let subprocess: ReturnType<typeof startProcess>;
+    try {
+      subprocess = startProcess(options);
+    } catch (error) {
+      // execa validates arguments synchronously (e.g. a NUL byte); report it like any other spawn failure.
+      this.spawnError = error instanceof Error ? error : new Error(String(error));
+      this.pid = undefined;
+      this.stdin = new PassThrough().on('error', ignore);
+      this.stdin.destroy();
+      this.stdout = new PassThrough().end();
+      const info: ExitInfo = { exitCode: null, signal: null, error: this.spawnError };
+      this.leaderExit = info;
+      this.exited = Promise.resolve(info);
+      this.leaderExited = Promise.resolve();
+      return;
+    }
+    this.pid = subprocess.pid;
+    this.stdin = subprocess.stdin;
+    this.stdout = subprocess.stdout;
+    // A server that dies mid-write gives EPIPE on stdin; an unhandled stream error would crash the host.
+    this.stdin.on('error', ignore);
+    this.stdout.on('error', ignore);
+    subprocess.stderr.on('error', ignore);
+    subprocess.stderr.setEncoding('utf8');
+    subprocess.stderr.on('data', (text: string) => this.tail.push(text));
+    const stderrEnded = new Promise<void>((resolve) => {
+      subprocess.stderr.once('end', resolve).once('close', resolve);
+    }).then(() => this.tail.end());
+    // execa's own promise waits for every stream to end, which a grandchild holding our pipes can delay forever;
+    // the exit is taken from the process's events instead. reject:false means this settles without rejecting.
+    subprocess.catch(ignore);
+
+    if (this.pid !== undefined) trackGroup(this.pid);
+    let markLeaderExited: () => void = ignore;
+    this.leaderExited = new Promise<void>((resolve) => (markLeaderExited = resolve));
+    this.exited = new Promise<ExitInfo>((resolve) => {
+      subprocess.once('exit', (exitCode: number | null, signal: NodeJS.Signals | null) => {
+        this.leaderExit = { exitCode, signal };
+        markLeaderExited();
+        const pid = this.pid;
+        if (pid !== undefined && !groupExists(pid)) untrackGroup(pid);
+        void settlesWithin(stderrEnded, STDERR_DRAIN_MS, true).then(() => resolve({ exitCode, signal }));
+      });
+      subprocess.on('error', (error: Error) => {
+        // Before a pid, this is a spawn failure and no exit event follows; after, it is a failed kill: ignored.
+        if (subprocess.pid !== undefined || this.leaderExit) return;
+        this.spawnError = error;
+        this.leaderExit = { exitCode: null, signal: null, error };
+        markLeaderExited();
+        resolve(this.leaderExit);
+      });
+    });
+  }
+
+  get isRunning(): boolean {
+    return this.pid !== undefined && this.leaderExit === undefined;
+  }
+
+  stderrTail(): string[] {
+    return this.tail.snapshot();
+  }
+
+  exitError(): McpHostError {
+    const context = {
+      server: this.name,
+      ...(this.pid !== undefined && { pid: this.pid }),
+      exitCode: this.leaderExit?.exitCode ?? null,
+      signal: this.leaderExit?.signal ?? null,
+      stderrTail: this.stderrTail(),
+    };
+    if (this.spawnError) return this.spawnFailure(this.spawnError, context);
+    if (this.isStoppedByHost) {
+      return new McpHostError('CONNECTION_CLOSED', `Server ${this.name} was stopped by the host`, context);
+    }
+    if (!this.leaderExit) {
+      return new McpHostError(
+        'CONNECTION_CLOSED',
+        `Server ${this.name} closed its output while still running (pid ${this.pid})`,
+        context,
+      );
+    }
+    const { exitCode, signal } = this.leaderExit;
+    const how = signal !== null ? `was killed by ${signal}` : `exited with code ${exitCode}`;
+    return new McpHostError('SERVER_EXITED', `Server ${this.name} ${how}`, context);
+  }
+
+  close(options: CloseOptions = {}): Promise<ExitInfo> {
+    this.closing ??= this.shutdown(options.graceMs ?? DEFAULT_GRACE_MS, options.termMs ?? DEFAULT_TERM_MS);
+    return this.closing;
+  }
+
+  private async shutdown(graceMs: number, termMs: number): Promise<ExitInfo> {
+    const pid = this.pid;
+    if (pid === undefined) return this.exited;
+    if (this.leaderExit === undefined) {
+      this.isStoppedByHost = true;
+      try {
+        this.stdin.end();
+      } catch {
+        // Already destroyed: the server is going away anyway.
+      }
+      if (!(await settlesWithin(this.leaderExited, graceMs, false))) {
+        signalGroup(pid, 'SIGTERM');
+        if (!(await settlesWithin(this.leaderExited, termMs, false))) {
+          signalGroup(pid, 'SIGKILL');
+          await settlesWithin(this.leaderExited, KILL_CONFIRM_MS, true);
+        }
+      }
+    }
+    // The leader is gone. Whatever else is in its group (a grandchild that outlived an `sh -c` wrapper, children of
+    // a server that was killed) is an orphan now: kill it rather than wait for it.
+    await killGroupRemains(pid);
+    untrackGroup(pid);
+    if (await settlesWithin(this.exited, KILL_CONFIRM_MS, true)) return this.exited;
+    return { exitCode: null, signal: null, error: new Error(`process ${pid} did not exit after SIGKILL`) };
+  }
+
+  private spawnFailure(error: Error, context: Record<string, unknown>): McpHostError {
+    const { command, cwd } = this.options;
+    const code = (error as NodeJS.ErrnoException).code;
+    let reason: string;
+    if (code === 'ENOENT' && cwd !== undefined && !isDirectory(cwd)) {
+      // Node reports a missing cwd as ENOENT of the command, which would send the user looking in the wrong place.
+      reason = `working directory "${cwd}" does not exist`;
+    } else if (code === 'ENOENT') {
+      reason = `command "${command}" not found`;
+    } else if (code === 'EACCES') {
+      reason = `command "${command}" is not executable (permission denied)`;
+    } else {
+      reason = error.message;
+    }
+    return new McpHostError(
+      'SPAWN_FAILED',
+      `Server ${this.name} could not start: ${reason}`,
+      { ...context, command, ...(cwd !== undefined && { cwd }), ...(code !== undefined && { errno: code }) },
+      { cause: error },
+    );
+  }
+}
+
+function startProcess(options: SpawnServerOptions) {
+  const isWindows = process.platform === 'win32';
+  return execa(options.command, options.args, {
+    env: options.env,
+    extendEnv: false,
+    ...(options.cwd !== undefined && { cwd: options.cwd }),
+    stdin: 'pipe',
+    stdout: 'pipe',
+    stderr: 'pipe',
+    buffer: false,
+    reject: false,
+    // Its own process group, so that close() reaches everything it starts. execa skips `cleanup` for detached
+    // children; the registry below does it instead. Windows has no process groups (and detached opens a console).
+    detached: !isWindows,
+    cleanup: isWindows,
+    windowsHide: true,
+  });
+}
+
+/**
+ * Waits for `promise` at most `ms` milliseconds; true when it settled in time.
+ *
+ * `keepAlive` decides whether the timer holds the event loop. The grace and term waits do not need to: the live
+ * child holds it, and its exit settles the wait. The waits after the exit must, or an `await close()` whose last
+ * handle just closed (a killed grandchild's pipe) would leave the loop empty and the await forever unsettled.
+ */
+async function settlesWithin(promise: Promise<unknown>, ms: number, keepAlive: boolean): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, ms));
+    if (!keepAlive) timer.unref();
+  });
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function ignore(): void {}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Process groups
+
+/** Sends `signal` to the group led by `pid`. False when there was nothing to signal. */
+function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(process.platform === 'win32' ? pid : -pid, signal);
+    return true;
+  } catch (error) {
+    // EPERM: something in the group still exists but may not be signalled by us.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function groupExists(pid: number): boolean {
+  return signalGroup(pid, 0);
+}
+
+/** SIGKILLs what remains of a group, then gives it a moment to vanish (see GROUP_VANISH_MS). */
+async function killGroupRemains(pid: number): Promise<void> {
+  if (!groupExists(pid)) return;
+  signalGroup(pid, 'SIGKILL');
+  const deadline = Date.now() + GROUP_VANISH_MS;
+  while (groupExists(pid) && Date.now() < deadline) await delay(GROUP_POLL_MS);
+}
+
+/**
+ * Process groups started by this module that may still have members. When the host exits without closing them
+ * (an uncaught exception, `process.exit()`, a fatal signal) every one is SIGKILLed, synchronously.
+ */
+const liveGroups = new Set<number>();
+const EXIT_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+function trackGroup(pid: number): void {
+  if (liveGroups.size === 0) {
+    process.on('exit', killLiveGroups);
+    if (process.platform !== 'win32') for (const signal of EXIT_SIGNALS) process.on(signal, onExitSignal);
+  }
+  liveGroups.add(pid);
+}
+
+function untrackGroup(pid: number): void {
+  if (!liveGroups.delete(pid) || liveGroups.size > 0) return;
+  process.off('exit', killLiveGroups);
+  for (const signal of EXIT_SIGNALS) process.off(signal, onExitSignal);
+}
+
+function killLiveGroups(): void {
+  for (const pid of liveGroups) signalGroup(pid, 'SIGKILL');
+  liveGroups.clear();
+}
+
+/**
+ * A fatal signal skips `exit` handlers, so it is caught here too. If anyone else listens for it (the CLI closes
+ * servers gracefully on Ctrl-C) this does nothing; otherwise it kills the groups and re-raises the signal, so the
+ * host still dies of it as it would have.
+ */
+function onExitSignal(signal: NodeJS.Signals): void {
+  if (process.listenerCount(signal) > 1) return;
+  killLiveGroups();
+  process.off('exit', killLiveGroups);
+  for (const each of EXIT_SIGNALS) process.off(each, onExitSignal);
+  process.kill(process.pid, signal);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Stderr tail
+
+/** Splits text into lines and keeps the last `maxLines`, each cut to STDERR_LINE_MAX_CHARS. Memory is bounded. */
+class LineTail {
+  private readonly lines: string[] = [];
+  private partial = '';
+
+  constructor(
+    private readonly maxLines: number,
+    private readonly onLine: ((line: string) => void) | undefined,
+  ) {}
+
+  push(text: string): void {
+    let start = 0;
+    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
+      this.append(text.slice(start, newline));
+      this.completeLine();
+      start = newline + 1;
+    }
+    this.append(text.slice(start));
+  }
+
+  /** The stream ended: an unfinished last line counts as a line. */
+  end(): void {
+    if (this.partial !== '') this.completeLine();
+  }
+
+  snapshot(): string[] {
+    return this.partial === '' ? [...this.lines] : [...this.lines, cap(this.partial)];
+  }
+
+  private append(piece: string): void {
+    // One character over the cap is kept so that cap() knows to add the ellipsis.
+    const room = STDERR_LINE_MAX_CHARS + 1 - this.partial.length;
+    if (room > 0) this.partial += piece.length > room ? piece.slice(0, room) : piece;
+  }
+
+  private completeLine(): void {
+    const line = cap(this.partial.endsWith('\r') ? this.partial.slice(0, -1) : this.partial);
+    this.partial = '';
+    this.lines.push(line);
+    if (this.lines.length > this.maxLines) this.lines.shift();
+    try {
+      this.onLine?.(line);
+    } catch {
+      // A listener's bug must not break reading stderr (the server would block on a full pipe).
+    }
+  }
+}
+
+function cap(line: string): string {
+  return line.length > STDERR_LINE_MAX_CHARS ? `${line.slice(0, STDERR_LINE_MAX_CHARS)}…` : line;
+}
