@@ -1,0 +1,85 @@
+/**
+ * The database server's settings, read once from the environment at start. A bad variable stops the server with a
+ * message naming it, rather than surfacing later as a strange tool result.
+ */
+
+import os from 'node:os';
+import path from 'node:path';
+
+/** Rows `query` returns at most, unless `DATABASE_MAX_ROWS` says otherwise. @default 1000 */
+export const DEFAULT_MAX_ROWS = 1000;
+/** Upper bound of `DATABASE_MAX_ROWS`: beyond this a result no longer fits comfortably in one message. */
+const MAX_ROWS_LIMIT = 100_000;
+
+export interface DatabaseConfig {
+  /** Absolute path of the SQLite file. */
+  path: string;
+  /** Only with `DATABASE_READONLY=false`: then insert, update and delete are offered. */
+  isWritable: boolean;
+  maxRows: number;
+}
+
+/** A configuration problem; the message lists every bad variable, one per line. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads the configuration. @throws ConfigError naming each bad variable and what was expected. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
+  const problems: string[] = [];
+  const check = <T>(read: () => T, fallback: T): T => {
+    try {
+      return read();
+    } catch (error) {
+      problems.push(error instanceof Error ? error.message : String(error));
+      return fallback;
+    }
+  };
+  const config: DatabaseConfig = {
+    path: check(() => readDatabasePath(env), ''),
+    isWritable: check(() => !readBoolean('DATABASE_READONLY', env.DATABASE_READONLY, true), false),
+    maxRows: check(() => readMaxRows(env.DATABASE_MAX_ROWS), DEFAULT_MAX_ROWS),
+  };
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+  return config;
+}
+
+/**
+ * `DATABASE_PATH` (relative to the working directory), else `$XDG_DATA_HOME/mcp-host/demo.db`, else
+ * `%LOCALAPPDATA%\mcp-host\demo.db` on Windows, else `~/.local/share/mcp-host/demo.db`.
+ */
+export function readDatabasePath(env: NodeJS.ProcessEnv): string {
+  const given = env.DATABASE_PATH?.trim();
+  if (given) {
+    if (given === ':memory:' || given.startsWith('file:')) {
+      throw new Error(
+        `DATABASE_PATH: expected a file path, got ${JSON.stringify(given)} (in-memory and URI forms are not supported)`,
+      );
+    }
+    return path.resolve(given);
+  }
+  // The XDG spec says a relative XDG_DATA_HOME is invalid and must be ignored.
+  const xdg = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : undefined;
+  const windows = process.platform === 'win32' ? env.LOCALAPPDATA : undefined;
+  const dataHome = xdg ?? windows ?? path.join(env.HOME || os.homedir(), '.local', 'share');
+  return path.join(dataHome, 'mcp-host', 'demo.db');
+}
+
+function readBoolean(name: string, raw: string | undefined, fallback: boolean): boolean {
+  const value = raw?.trim().toLowerCase();
+  if (value === undefined || value === '') return fallback;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new Error(`${name}: expected true or false, got ${JSON.stringify(raw)}`);
+}
+
+function readMaxRows(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return DEFAULT_MAX_ROWS;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < 1 || value > MAX_ROWS_LIMIT) {
+    throw new Error(
+      `DATABASE_MAX_ROWS: expected a whole number from 1 to ${MAX_ROWS_LIMIT}, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return value;
+}
