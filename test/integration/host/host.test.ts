@@ -1,0 +1,123 @@
+/**
+ * The Host over real server processes: parallel discovery where one server fails, routing, a crash mid-call, a
+ * hang, a handshake that never comes, and a shutdown that leaves nothing behind.
+ */
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../src/host/config.js';
+import { Host } from '../../../src/host/host.js';
+import { McpHostError } from '../../../src/protocol/errors.js';
+import { REPO_ROOT } from '../../helpers/stdio-server.js';
+
+const fixture = (name: string) => path.join(REPO_ROOT, 'dist/test/fixtures/servers', `${name}.js`);
+const node = (name: string, extra: Record<string, unknown> = {}) => ({
+  command: process.execPath,
+  args: [fixture(name)],
+  ...extra,
+});
+
+const hosts: Host[] = [];
+afterEach(async () => {
+  await Promise.all(hosts.splice(0).map((host) => host.closeAll()));
+});
+
+function makeHost(servers: Record<string, unknown>, timeoutMs = 5_000): Host {
+  const config = parseConfig(
+    JSON.stringify({ mcpServers: servers }),
+    path.join(REPO_ROOT, 'test-host.json'),
+    process.env,
+  );
+  const host = new Host({ config, env: process.env, timeoutMs });
+  hosts.push(host);
+  return host;
+}
+
+function isGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+describe('Host', () => {
+  it('discovers servers in parallel; a failing server is reported and hides nobody', async () => {
+    const host = makeHost({ sink: node('kitchen-sink'), broken: node('crash-on-start'), echo: node('echo') });
+    const results = await host.discover();
+    expect(results.map((result) => [result.name, result.ok])).toEqual([
+      ['sink', true],
+      ['broken', false],
+      ['echo', true],
+    ]);
+    const sink = results[0]!;
+    if (!sink.ok) throw sink.error;
+    expect(sink.value.tools.map((tool) => tool.name)).toEqual(['add', 'fail', 'count', 'log']);
+    expect(sink.value.resourceTemplates).toHaveLength(1);
+    expect(sink.value.prompts.map((prompt) => prompt.name)).toEqual(['order']);
+    const broken = results[1]!;
+    if (broken.ok) throw new Error('expected a failure');
+    expect(broken.error.code).toBe('SERVER_EXITED');
+    expect(broken.error.context).toMatchObject({ server: 'broken', exitCode: 1 });
+    expect(broken.error.context.stderrTail).toContain('fatal: missing API key');
+  });
+
+  it('routes a call to the right server and starts only that one', async () => {
+    const host = makeHost({ sink: node('kitchen-sink'), echo: node('echo') });
+    const result = await host.callTool('echo', 'echo', { text: 'routed' });
+    expect(result.content).toEqual([{ type: 'text', text: 'routed' }]);
+    const pings = await host.ping(['echo']);
+    expect(pings[0]).toMatchObject({ name: 'echo', ok: true });
+  });
+
+  it('names an unknown server with a suggestion', () => {
+    const host = makeHost({ weather: node('echo') });
+    expect(() => host.serverConfig('wether')).toThrow(/No server named "wether".*did you mean "weather"\?/);
+  });
+
+  it('names an unknown tool with a suggestion', async () => {
+    const host = makeHost({ sink: node('kitchen-sink') });
+    await expect(host.findTool('sink', 'ad')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('did you mean "add"') as unknown,
+    });
+  });
+
+  it('fails a call pending on a server that crashes with SERVER_EXITED, its exit code and stderr', async () => {
+    const host = makeHost({ crashy: node('crash-mid-call') });
+    const error = await host.callTool('crashy', 'crash', {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(McpHostError);
+    expect(error).toMatchObject({ code: 'SERVER_EXITED', context: { server: 'crashy', exitCode: 3 } });
+    expect((error as McpHostError).context.stderrTail?.join('\n')).toContain('lost the database connection');
+  });
+
+  it('times out a hanging call using the server timeout from the config', async () => {
+    const host = makeHost({ hang: node('hang', { timeoutMs: 200 }) });
+    const error = await host.callTool('hang', 'hang', {}).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'REQUEST_TIMEOUT', context: { server: 'hang', timeoutMs: 200 } });
+  });
+
+  it('reports a server that never answers initialize as HANDSHAKE_FAILED and ends it', async () => {
+    const host = makeHost({ mute: { command: process.execPath, args: ['-e', 'setInterval(() => {}, 1e9)'] } }, 300);
+    const error = await host.connect('mute').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'HANDSHAKE_FAILED', context: { server: 'mute' } });
+  });
+
+  it('closes every server, grandchildren included, quickly', async () => {
+    const host = makeHost({ family: node('grandchild'), sink: node('kitchen-sink') });
+    const [family, sink] = await Promise.all([host.connect('family'), host.connect('sink')]);
+    await expect.poll(() => family.process.stderrTail().join('\n')).toMatch(/grandchild pid \d+/);
+    const grandchild = Number(/grandchild pid (\d+)/.exec(family.process.stderrTail().join('\n'))![1]);
+    const startedAt = Date.now();
+    await host.closeAll();
+    expect(Date.now() - startedAt).toBeLessThan(2_000);
+    expect(isGone(family.process.pid!)).toBe(true);
+    expect(isGone(sink.process.pid!)).toBe(true);
+    await expect.poll(() => isGone(grandchild), { timeout: 5_000 }).toBe(true);
+  });
+
+  it('reports an HTTP server as not supported yet', () => {
+    const host = makeHost({ remote: { url: 'https://example.invalid/mcp' } });
+    expect(() => host.serverConfig('remote')).toThrow(/HTTP transports are not supported yet/);
+  });
+});
