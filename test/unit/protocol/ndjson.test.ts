@@ -9,14 +9,15 @@ import type { InvalidLine } from '../../../src/protocol/ndjson.js';
 function makeReader(maxMessageBytes?: number) {
   const stream = new PassThrough();
   const reader = new NdjsonMessageReader(stream, { maxMessageBytes });
-  const messages: Message[] = [];
+  // Loosely typed so tests can read fields of any message shape.
+  const messages: { id?: number; params?: { text: string } }[] = [];
   const invalid: InvalidLine[] = [];
   const errors: Error[] = [];
   let closed = false;
   reader.onInvalidLine((line) => invalid.push(line));
   reader.onError((error) => errors.push(error));
   reader.onClose(() => (closed = true));
-  reader.listen((message) => messages.push(message));
+  reader.listen((message) => messages.push(message as unknown as (typeof messages)[number]));
   return { stream, reader, messages, invalid, errors, isClosed: () => closed };
 }
 
@@ -37,21 +38,21 @@ describe('NdjsonMessageReader', () => {
     for (let i = 0; i < line.length; i += 7) r.stream.write(line.slice(i, i + 7));
     await tick();
     expect(r.messages).toHaveLength(1);
-    expect((r.messages[0] as { params: { text: string } }).params.text).toHaveLength(1000);
+    expect(r.messages[0]!.params!.text).toHaveLength(1000);
   });
 
   it('reads many messages from one chunk, in order', async () => {
     const r = makeReader();
     r.stream.write([1, 2, 3, 4, 5].map((id) => request(id)).join('\n') + '\n');
     await tick();
-    expect(r.messages.map((m) => (m as { id: number }).id)).toEqual([1, 2, 3, 4, 5]);
+    expect(r.messages.map((m) => m.id)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('accepts CRLF endings and skips blank lines', async () => {
     const r = makeReader();
     r.stream.write(`\r\n${request(1)}\r\n\n   \n${request(2)}\r\n`);
     await tick();
-    expect(r.messages.map((m) => (m as { id: number }).id)).toEqual([1, 2]);
+    expect(r.messages.map((m) => m.id)).toEqual([1, 2]);
     expect(r.invalid).toEqual([]);
   });
 
@@ -63,14 +64,14 @@ describe('NdjsonMessageReader', () => {
     r.stream.write(bytes.subarray(cut, cut + 3));
     r.stream.write(bytes.subarray(cut + 3));
     await tick();
-    expect((r.messages[0] as { params: { text: string } }).params.text).toBe('héllo 東京 🌧');
+    expect(r.messages[0]!.params!.text).toBe('héllo 東京 🌧');
   });
 
   it('reports a non-JSON line and goes on reading', async () => {
     const r = makeReader();
     r.stream.write(`Starting server...\n{"jsonrpc":"2.0","id":1,"method":\n${request(2)}\n`);
     await tick();
-    expect(r.messages.map((m) => (m as { id: number }).id)).toEqual([2]);
+    expect(r.messages.map((m) => m.id)).toEqual([2]);
     expect(r.invalid).toHaveLength(2);
     expect(r.invalid[0]).toMatchObject({ kind: 'parse', couldBeRequest: false, preview: 'Starting server...' });
     expect(r.invalid[1]).toMatchObject({ kind: 'parse', couldBeRequest: true });
@@ -119,7 +120,7 @@ describe('NdjsonMessageReader', () => {
     for (let i = 0; i < line.length; i += 65536) r.stream.write(line.subarray(i, i + 65536));
     await tick();
     expect(r.messages).toHaveLength(1);
-    expect((r.messages[0] as { params: { text: string } }).params.text.length).toBe(text.length);
+    expect(r.messages[0]!.params!.text.length).toBe(text.length);
   });
 
   it('closes when the stream ends', async () => {
