@@ -1,0 +1,158 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildCityIndex, loadCityIndex } from '../../../../servers/weather/cities.js';
+import type { CityIndex } from '../../../../servers/weather/cities.js';
+
+let index: CityIndex;
+
+beforeAll(() => {
+  index = loadCityIndex();
+});
+
+/** Where a query resolves to, as `name / province / country`, or `-` when it does not. */
+function where(query: string): string {
+  const { city } = index.resolve(query);
+  return city ? `${city.city.name} / ${city.city.province ?? ''} / ${city.city.country}` : '-';
+}
+
+describe('city index over the city-timezones data', () => {
+  it('holds the cleaned list, most populous first, every city with a valid time zone', () => {
+    expect(index.cities.length).toBeGreaterThan(7_000);
+    expect(index.cities[0]!.city.name).toBe('Tokyo');
+    const populations = index.cities.map((entry) => entry.city.population ?? 0);
+    expect(populations).toEqual([...populations].sort((a, b) => b - a));
+    for (const { city } of index.cities) {
+      expect(() => new Intl.DateTimeFormat('en-US', { timeZone: city.timezone })).not.toThrow();
+    }
+  });
+
+  it('resolves an ambiguous name to the most populous city', () => {
+    expect(where('Portland')).toBe('Portland / Oregon / United States of America');
+    expect(where('Springfield')).toBe('Springfield / Massachusetts / United States of America');
+  });
+
+  it('narrows a name by country name, ISO code, province or state code', () => {
+    expect(where('Portland, Maine')).toBe('Portland / Maine / United States of America');
+    expect(where('Portland, ME')).toBe('Portland / Maine / United States of America');
+    expect(where('Portland, US')).toBe('Portland / Oregon / United States of America');
+    expect(where('Portland, USA')).toBe('Portland / Oregon / United States of America');
+    expect(where('Portland, Australia')).toBe('Portland / Victoria / Australia');
+    expect(where('Portland, AU')).toBe('Portland / Victoria / Australia');
+    expect(where('Springfield, Illinois')).toBe('Springfield / Illinois / United States of America');
+    expect(where('London, Canada')).toBe('London / Ontario / Canada');
+    expect(where('London, UK')).toBe('London / Westminster / United Kingdom');
+  });
+
+  it('ignores case and accents, and knows the ASCII and local spellings', () => {
+    expect(where('SÃO PAULO')).toBe(where('sao paulo'));
+    expect(where('zurich')).toBe('Zürich / Zürich / Switzerland');
+    expect(where('Aarhus')).toBe(where('Århus'));
+  });
+
+  it('finds a name that itself contains a comma, whole or by its first part', () => {
+    expect(where('Washington, D.C.')).toBe('Washington, D.C. / District of Columbia / United States of America');
+    expect(where('Washington')).toBe(where('Washington, D.C.'));
+  });
+
+  it('resolves every label it gives back to the same city', () => {
+    for (const entry of [...index.largest(50), ...index.search('Portland', 10)]) {
+      expect(index.resolve(entry.label).city).toBe(entry);
+    }
+  });
+
+  it('suggests close spellings for an unknown name', () => {
+    const resolution = index.resolve('Tokio');
+    expect(resolution.city).toBeUndefined();
+    if (resolution.city) return;
+    expect(resolution.suggestions[0]!.label).toBe('Tokyo (Japan)');
+    expect(resolution.detail).toContain('"Tokio"');
+  });
+
+  it('lists the cities of that name when a qualifier rules them all out', () => {
+    const resolution = index.resolve('Portland, Narnia');
+    expect(resolution.city).toBeUndefined();
+    if (resolution.city) return;
+    expect(resolution.suggestions.map((entry) => entry.label)).toEqual([
+      'Portland (Oregon, United States of America)',
+      'Portland (Maine, United States of America)',
+      'Portland (Victoria, Australia)',
+    ]);
+    expect(resolution.detail).toContain('"Narnia"');
+  });
+
+  it('searches by prefix and word, and falls back to near spellings only when nothing contains the text', () => {
+    expect(index.search('san fr', 3).map((entry) => entry.city.name)).toContain('San Francisco');
+    expect(index.search('york', 20).map((entry) => entry.city.name)).toContain('New York');
+    expect(index.search('york', 20).map((entry) => entry.city.name)).not.toContain('Cork');
+    expect(index.search('Londno', 3)[0]!.city.name).toBe('London');
+    expect(index.search('qqqqqqqq', 5)).toEqual([]);
+  });
+
+  it('completes names with labels that tell same-named cities apart', () => {
+    const completions = index.complete('portl');
+    expect(completions).toEqual(expect.arrayContaining(['Portland', 'Portland, Maine', 'Portland, Victoria']));
+    expect(new Set(completions).size).toBe(completions.length);
+    expect(index.complete('portland, m')).toEqual(['Portland, Maine']);
+    for (const label of completions) expect(index.resolve(label).city).toBeDefined();
+  });
+
+  it('maps a country qualifier to its ISO alpha-2 code', () => {
+    expect(index.countryCodeOf('United States')).toBe('US');
+    expect(index.countryCodeOf('jpn')).toBe('JP');
+    expect(index.countryCodeOf('Maine')).toBeUndefined();
+    // Also regions: Maine's state code and the US state of Georgia.
+    expect(index.countryCodeOf('ME')).toBeUndefined();
+    expect(index.countryCodeOf('Georgia')).toBeUndefined();
+  });
+});
+
+describe('cleaning the raw data', () => {
+  const record = (fields: Record<string, unknown>) => ({
+    city: 'Alpha',
+    city_ascii: 'Alpha',
+    lat: 10,
+    lng: 20,
+    pop: 1000,
+    country: 'Testland',
+    iso2: 'TL',
+    iso3: 'TST',
+    province: 'North',
+    timezone: 'Europe/Paris',
+    ...fields,
+  });
+
+  it('keeps the more populous of one city listed twice a few kilometres apart', () => {
+    const cleaned = buildCityIndex([record({ pop: 10 }), record({ pop: 500, lat: 10.05 }), record({ lat: 40 })]);
+    expect(cleaned.cities.map((entry) => [entry.city.latitude, entry.city.population])).toEqual([
+      [40, 1000],
+      [10.05, 500],
+    ]);
+  });
+
+  it('gives a city without a time zone the zone of its nearest neighbour in the same country', () => {
+    const cleaned = buildCityIndex([
+      record({ city: 'Near', lat: 11, timezone: 'Asia/Tokyo' }),
+      record({ city: 'Far', lat: 30, timezone: 'Europe/Paris' }),
+      record({ city: 'Lost', lat: 10, timezone: null }),
+    ]);
+    expect(cleaned.resolve('Lost').city?.city.timezone).toBe('Asia/Tokyo');
+  });
+
+  it('falls back to the fixed offset of the longitude when the country has no zone at all', () => {
+    const cleaned = buildCityIndex([
+      record({ city: 'Station', country: 'Antarctica', iso3: 'ATA', lng: 166.7, timezone: null }),
+    ]);
+    expect(cleaned.resolve('Station').city?.city.timezone).toBe('Etc/GMT-11');
+  });
+
+  it('drops entries without a usable position and ignores placeholder ISO codes', () => {
+    const cleaned = buildCityIndex([
+      record({ city: 'Nowhere', lat: 0, lng: 0 }),
+      record({ city: 'Broken', lat: 'north' }),
+      record({ city: 'Pristina', iso2: -99 }),
+      null,
+    ]);
+    expect(cleaned.cities.map((entry) => entry.city.name)).toEqual(['Pristina']);
+    expect(cleaned.cities[0]!.city.countryCode).toBeUndefined();
+    expect(cleaned.resolve('Pristina, TST').city).toBeDefined();
+  });
+});

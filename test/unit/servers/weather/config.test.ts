@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readConfig } from '../../../../servers/weather/config.js';
+
+function configError(environment: Record<string, string>): string {
+  try {
+    readConfig(environment);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error('expected readConfig to throw');
+}
+
+describe('readConfig', () => {
+  it('defaults to the offline provider, the clock and a 10 s timeout', () => {
+    expect(readConfig({})).toEqual({
+      provider: 'offline',
+      fixedNow: undefined,
+      timeoutMs: 10_000,
+      forecastUrl: 'https://api.open-meteo.com',
+      geocodingUrl: 'https://geocoding-api.open-meteo.com',
+    });
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(readConfig({ WEATHER_PROVIDER: '', WEATHER_NOW: '' }).provider).toBe('offline');
+  });
+
+  it('reads every variable', () => {
+    const config = readConfig({
+      WEATHER_PROVIDER: 'open-meteo',
+      WEATHER_NOW: '2025-01-15T12:34:56+02:00',
+      WEATHER_TIMEOUT_MS: '2500',
+      OPEN_METEO_URL: 'http://127.0.0.1:8080/mock/',
+      OPEN_METEO_GEOCODING_URL: 'http://127.0.0.1:8081',
+    });
+    expect(config).toEqual({
+      provider: 'open-meteo',
+      fixedNow: new Date('2025-01-15T10:34:56Z'),
+      timeoutMs: 2500,
+      forecastUrl: 'http://127.0.0.1:8080/mock',
+      geocodingUrl: 'http://127.0.0.1:8081',
+    });
+  });
+
+  it('names the variable and what it expects', () => {
+    expect(configError({ WEATHER_PROVIDER: 'metoffice' })).toBe(
+      'WEATHER_PROVIDER: expected "offline" or "open-meteo", got "metoffice"',
+    );
+    expect(configError({ WEATHER_NOW: 'yesterday' })).toContain('WEATHER_NOW: expected an ISO 8601 timestamp');
+    // Without a zone the moment would depend on the machine's time zone.
+    expect(configError({ WEATHER_NOW: '2025-01-15T12:00:00' })).toContain('WEATHER_NOW');
+    expect(configError({ WEATHER_TIMEOUT_MS: '1.5' })).toContain('WEATHER_TIMEOUT_MS: expected milliseconds');
+    expect(configError({ WEATHER_TIMEOUT_MS: 'soon' })).toContain('WEATHER_TIMEOUT_MS');
+    expect(configError({ OPEN_METEO_URL: 'ftp://example.com' })).toContain('OPEN_METEO_URL: expected an http(s) URL');
+  });
+
+  it('reports every bad variable at once', () => {
+    const message = configError({ WEATHER_PROVIDER: 'x', WEATHER_TIMEOUT_MS: '0' });
+    expect(message).toContain('WEATHER_PROVIDER');
+    expect(message).toContain('WEATHER_TIMEOUT_MS: expected at least 1 ms');
+  });
+});
