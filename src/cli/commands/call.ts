@@ -1,0 +1,80 @@
+/** `mcp-host call SERVER.TOOL [key=value ...]`: call one tool, with arguments typed and checked by its schema. */
+
+import { Command } from 'commander';
+import { McpHostError } from '../../protocol/errors.js';
+import type { CallToolResult } from '../../protocol/types.js';
+import { assertArgumentsMatch, buildArguments, loadArgsOption, parseAssignments } from '../args.js';
+import type { CliContext } from '../context.js';
+import { EXIT_CODE } from '../exit-codes.js';
+import type { JsonSchema } from '../json-schema.js';
+import { BinaryFiles, renderContent } from '../render.js';
+import { parseTarget } from '../targets.js';
+
+export interface ContentCommandOptions {
+  args?: string;
+  out?: string;
+}
+
+export const ARGS_OPTION_HELP = 'the whole arguments object: JSON text, @file.json, or - to read stdin';
+export const OUT_OPTION_HELP = 'directory for images, audio and blobs (default: a new directory in the temp dir)';
+
+export function createCallCommand(ctx: CliContext): Command {
+  return new Command('call')
+    .description('call a tool; key=value pairs are typed by its input schema, key:=JSON passes raw JSON')
+    .argument('<server.tool>', 'the tool, as SERVER.TOOL')
+    .argument('[arguments...]', 'key=value, key:=JSON, nested a.b=value')
+    .option('--args <json>', ARGS_OPTION_HELP)
+    .option('--out <dir>', OUT_OPTION_HELP)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  mcp-host call weather.get_forecast city=Paris days=3
+  mcp-host call database.query sql="select 1" params:='[1, "a"]'
+  echo '{"city":"Oslo"}' | mcp-host call weather.get_forecast --args - units=metric`,
+    )
+    .action(
+      ctx.action(async (targetText: string, tokens: string[], options: ContentCommandOptions) => {
+        const { server, name: tool } = parseTarget(targetText, 'tool');
+        const target = `${server}.${tool}`;
+        // Everything that can be checked without the server is checked before it starts.
+        const assignments = parseAssignments(tokens);
+        const base =
+          options.args === undefined ? {} : await loadArgsOption(options.args, { ...ctx.io, signal: ctx.signal });
+        return ctx.withHost(async (host) => {
+          host.serverConfig(server);
+          const definition = await host.findTool(server, tool, ctx.requestOptions());
+          const schema = definition.inputSchema as JsonSchema;
+          const args = buildArguments(assignments, schema, base);
+          assertArgumentsMatch(args, schema, target);
+          const onprogress = ctx.progressReporter(target);
+          const result = await host.callTool(server, tool, args, {
+            ...ctx.requestOptions(),
+            ...(onprogress && { onprogress }),
+          });
+          ctx.clearProgress();
+          if (ctx.options.isJson) ctx.printJson({ server, tool, arguments: args, result });
+          else if (!result.isError) await printResult(ctx, result, new BinaryFiles(`${server}-${tool}`, options.out));
+          if (result.isError) {
+            throw new McpHostError('TOOL_ERROR', `${target} failed: ${errorText(result)}`, { server, tool });
+          }
+          return EXIT_CODE.OK;
+        });
+      }),
+    );
+}
+
+async function printResult(ctx: CliContext, result: CallToolResult, files: BinaryFiles): Promise<void> {
+  const lines = await renderContent(result.content, ctx.out, files);
+  // structuredContent is normally mirrored as JSON text; show it only when the content says nothing.
+  if (lines.length === 0 && result.structuredContent !== undefined) {
+    lines.push(JSON.stringify(result.structuredContent, null, 2));
+  }
+  ctx.printLines(lines);
+}
+
+/** The text of a failed result, for the error message. */
+function errorText(result: CallToolResult): string {
+  const texts = result.content.flatMap((block) => (block.type === 'text' ? [block.text] : []));
+  return texts.length > 0 ? texts.join('\n') : 'the tool reported an error without a message';
+}

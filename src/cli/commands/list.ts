@@ -1,0 +1,179 @@
+/** `mcp-host list tools|resources|templates|prompts|servers [server...]`: one kind of thing across servers. */
+
+import { Argument, Command } from 'commander';
+import type { ConnectedServer, Host } from '../../host/host.js';
+import { suggest } from '../../host/suggest.js';
+import { McpHostError } from '../../protocol/errors.js';
+import type { Prompt, Resource, ResourceTemplate, Tool } from '../../protocol/types.js';
+import type { CliContext } from '../context.js';
+import { EXIT_CODE } from '../exit-codes.js';
+import { firstLine, renderTable } from '../render.js';
+import type { Cell } from '../render.js';
+import { selectServers } from '../targets.js';
+
+const KINDS = ['tools', 'resources', 'templates', 'prompts', 'servers'] as const;
+type Kind = (typeof KINDS)[number];
+type ItemKind = Exclude<Kind, 'servers'>;
+
+interface ListOptions {
+  names?: boolean;
+}
+
+type Item = (Tool | Resource | ResourceTemplate | Prompt) & { server: string };
+
+export function createListCommand(ctx: CliContext): Command {
+  return new Command('list')
+    .description('list tools, resources, resource templates, prompts or configured servers')
+    .addArgument(new Argument('<kind>', 'what to list').choices(KINDS))
+    .argument('[servers...]', 'only these servers (default: every enabled server)')
+    .option('--names', 'print only names, one per line (server.tool, URIs, server.prompt, server names)')
+    .action(
+      ctx.action(async (kind: Kind, requested: string[], options: ListOptions) => {
+        if (kind === 'servers') return listServers(ctx, requested, options);
+        return ctx.withHost((host) => listItems(ctx, host, kind, requested, options));
+      }),
+    );
+}
+
+/** Configured servers, straight from the config: nothing is started. */
+async function listServers(ctx: CliContext, requested: string[], options: ListOptions): Promise<number> {
+  const config = await ctx.loadConfig();
+  const servers = config.servers.filter((server) => requested.length === 0 || requested.includes(server.name));
+  const missing = requested.filter((name) => !config.servers.some((server) => server.name === name));
+  if (missing.length > 0) {
+    const names = config.servers.map((server) => server.name);
+    throw new McpHostError(
+      'SERVER_NOT_FOUND',
+      `No server named "${missing[0]}" in ${config.path}${suggest(missing[0]!, names)}`,
+      {
+        server: missing[0],
+        available: names,
+      },
+    );
+  }
+  if (ctx.options.isJson) {
+    ctx.printJson({
+      config: config.path,
+      // Only the names of env variables: their values may be secrets.
+      servers: servers.map((server) =>
+        server.kind === 'stdio'
+          ? {
+              name: server.name,
+              kind: server.kind,
+              command: server.command,
+              args: server.args.map((arg) => ctx.redact(arg)),
+              cwd: server.cwd,
+              env: Object.keys(server.env),
+              disabled: server.disabled,
+              ...(server.description !== undefined && { description: server.description }),
+              ...(server.timeoutMs !== undefined && { timeoutMs: server.timeoutMs }),
+            }
+          : {
+              name: server.name,
+              kind: server.kind,
+              url: server.url,
+              transport: server.transport,
+              disabled: server.disabled,
+              ...(server.description !== undefined && { description: server.description }),
+            },
+      ),
+    });
+    return EXIT_CODE.OK;
+  }
+  if (options.names) {
+    ctx.printLines(servers.filter((server) => !server.disabled).map((server) => server.name));
+    return EXIT_CODE.OK;
+  }
+  const { out } = ctx;
+  ctx.printLines(
+    renderTable(
+      servers.map((server) => [
+        { text: server.name, style: server.disabled ? out.dim : out.bold },
+        { text: server.disabled ? 'disabled' : server.kind, style: server.disabled ? out.yellow : out.dim },
+        server.kind === 'stdio' ? ctx.redact([server.command, ...server.args].join(' ')) : server.url,
+        { text: firstLine(server.description), style: out.dim },
+      ]),
+    ),
+  );
+  ctx.note(out.dim(`config: ${config.path}`));
+  return EXIT_CODE.OK;
+}
+
+async function listItems(
+  ctx: CliContext,
+  host: Host,
+  kind: ItemKind,
+  requested: string[],
+  options: ListOptions,
+): Promise<number> {
+  const selection = selectServers(host, requested);
+  const connected = await host.connectAll(selection.names, ctx.requestOptions());
+  const outcomes = await Promise.all(
+    connected.map(async (result) => {
+      if (!result.ok) return { server: result.name, error: result.error };
+      try {
+        return { server: result.name, items: await fetchItems(ctx, result.value, kind) };
+      } catch (error) {
+        return { server: result.name, error };
+      }
+    }),
+  );
+  ctx.throwIfInterrupted();
+  const items = outcomes.flatMap((outcome) => outcome.items ?? []);
+  const failures = outcomes.filter((outcome) => outcome.items === undefined);
+  if (ctx.options.isJson) {
+    ctx.printJson({
+      [kind]: items,
+      failed: failures.map(({ server, error }) => {
+        const { code, message, details } = ctx.describeFailure(error);
+        return { server, error: { code, message, details } };
+      }),
+    });
+  } else {
+    if (options.names) ctx.printLines(items.map((item) => nameOf(kind, item)));
+    else printItems(ctx, kind, items);
+    for (const { server, error } of failures) {
+      ctx.diagnostic(ctx.err.red(`✖ ${server}: ${ctx.describeFailure(error).message}`));
+    }
+  }
+  return failures.length === 0 ? EXIT_CODE.OK : EXIT_CODE.SERVER_FAILED;
+}
+
+async function fetchItems(ctx: CliContext, { name, client }: ConnectedServer, kind: ItemKind): Promise<Item[]> {
+  const capabilities = client.serverCapabilities ?? {};
+  const options = ctx.requestOptions();
+  // A server without the capability simply has none of these: not a failure.
+  let items: (Tool | Resource | ResourceTemplate | Prompt)[] = [];
+  if (kind === 'tools' && capabilities.tools) items = await client.listTools(options);
+  if (kind === 'resources' && capabilities.resources) items = await client.listResources(options);
+  if (kind === 'templates' && capabilities.resources) items = await client.listResourceTemplates(options);
+  if (kind === 'prompts' && capabilities.prompts) items = await client.listPrompts(options);
+  return items.map((item) => ({ server: name, ...item }));
+}
+
+function nameOf(kind: ItemKind, item: Item): string {
+  if ('uriTemplate' in item) return item.uriTemplate;
+  if (kind === 'resources' && 'uri' in item) return item.uri;
+  return `${item.server}.${item.name}`;
+}
+
+function printItems(ctx: CliContext, kind: ItemKind, items: Item[]): void {
+  const { out } = ctx;
+  const dim = (text: string | undefined): Cell => ({ text: text ?? '', style: out.dim });
+  const rows = items.map((item): (Cell | string)[] => {
+    if (kind === 'resources' && 'uri' in item) {
+      return [item.server, item.uri, item.title ?? item.name, dim(item.mimeType)];
+    }
+    if ('uriTemplate' in item) return [item.server, item.uriTemplate, item.title ?? item.name, dim(item.mimeType)];
+    const target: Cell = { text: `${item.server}.${item.name}`, style: out.bold };
+    if (kind === 'prompts') {
+      const args = ((item as Prompt).arguments ?? [])
+        .map((arg) => (arg.required ? arg.name : `[${arg.name}]`))
+        .join(' ');
+      return [target, args, dim(firstLine(item.description))];
+    }
+    return [target, dim(firstLine(item.description))];
+  });
+  ctx.printLines(renderTable(rows));
+  if (items.length === 0) ctx.note(out.dim(`no ${kind === 'templates' ? 'resource templates' : kind}`));
+}

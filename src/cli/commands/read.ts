@@ -1,0 +1,72 @@
+/** `mcp-host read SERVER URI`: read one resource (any URI, colons included). */
+
+import { Command } from 'commander';
+import type { Host } from '../../host/host.js';
+import { suggest } from '../../host/suggest.js';
+import { McpHostError, MCP_ERROR } from '../../protocol/errors.js';
+import type { CliContext } from '../context.js';
+import { EXIT_CODE } from '../exit-codes.js';
+import { BinaryFiles, renderResourceContents } from '../render.js';
+import { OUT_OPTION_HELP } from './call.js';
+
+export function createReadCommand(ctx: CliContext): Command {
+  return new Command('read')
+    .description('read a resource; text is printed as is, binary contents are saved to files')
+    .argument('<server>', 'the server')
+    .argument('<uri>', 'the resource URI, e.g. kitchen://menu or file:///tmp/a.txt')
+    .option('--out <dir>', OUT_OPTION_HELP)
+    .action(
+      ctx.action(async (server: string, uri: string, options: { out?: string }) =>
+        ctx.withHost(async (host) => {
+          host.serverConfig(server);
+          const result = await readOrExplain(ctx, host, server, uri);
+          if (ctx.options.isJson) {
+            ctx.printJson({ server, uri, result });
+            return EXIT_CODE.OK;
+          }
+          const [only, ...rest] = result.contents;
+          // A single text resource is printed byte for byte, so `read … > file` gives the resource itself.
+          if (only && rest.length === 0 && 'text' in only && typeof only.text === 'string') {
+            ctx.printRaw(only.text.endsWith('\n') ? only.text : `${only.text}\n`);
+            return EXIT_CODE.OK;
+          }
+          const files = new BinaryFiles(`${server}-resource`, options.out);
+          for (const contents of result.contents) {
+            ctx.printLines(await renderResourceContents(contents, ctx.out, files));
+          }
+          if (result.contents.length === 0) ctx.note(ctx.out.dim('the resource has no contents'));
+          return EXIT_CODE.OK;
+        }),
+      ),
+    );
+}
+
+/** Reads the resource; "not found" from the server becomes `NOT_FOUND` with the closest known URIs. */
+async function readOrExplain(ctx: CliContext, host: Host, server: string, uri: string) {
+  try {
+    return await host.readResource(server, uri, ctx.requestOptions());
+  } catch (error) {
+    if (!(
+      error instanceof McpHostError &&
+      error.code === 'SERVER_ERROR' &&
+      error.context.rpcCode === MCP_ERROR.RESOURCE_NOT_FOUND
+    )) {
+      throw error;
+    }
+    const known = await knownUris(ctx, host, server);
+    throw new McpHostError('NOT_FOUND', `Server ${server} has no resource ${uri}${suggest(uri, known)}`, {
+      ...error.context,
+      uri,
+    });
+  }
+}
+
+async function knownUris(ctx: CliContext, host: Host, server: string): Promise<string[]> {
+  try {
+    const { client } = await host.connect(server, ctx.requestOptions());
+    return (await client.listResources(ctx.requestOptions())).map((resource) => resource.uri);
+  } catch {
+    // The suggestion is a courtesy: without the list, the error is still right.
+    return [];
+  }
+}

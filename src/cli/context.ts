@@ -1,0 +1,337 @@
+/**
+ * The state of one CLI run: the injected streams, the global options, colour, the host (created on demand, closed
+ * when the command is done), interruption, and how results and errors are written. Commands get it from
+ * `program.ts` and never touch `process`.
+ */
+
+import type { Readable } from 'node:stream';
+import { CommanderError } from 'commander';
+import type { Command } from 'commander';
+import type { LoadedConfig } from '../host/config.js';
+import type { Host } from '../host/host.js';
+import { Redactor } from '../host/redact.js';
+import { McpHostError } from '../protocol/errors.js';
+import type { McpHostErrorCode } from '../protocol/errors.js';
+import type { ProgressNotificationParams } from '../protocol/types.js';
+import { EXIT_CODE, INTERNAL_ERROR_CODE, exitCodeForError } from './exit-codes.js';
+import { colorLevel, createChalk } from './render.js';
+import type { ChalkInstance } from './render.js';
+
+/** Anything text can be written to: a stream, or a collector in tests. */
+export interface TextOutput {
+  write(text: string): unknown;
+}
+
+/** The outside world of one run, injected so tests can run the CLI in-process. */
+export interface CliIo {
+  stdout: TextOutput;
+  stderr: TextOutput;
+  /** Read only for `--args -`. */
+  stdin: Readable;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  isTTY: { stdout: boolean; stderr: boolean };
+  /** Aborted on SIGINT/SIGTERM: in-flight requests are cancelled, servers are ended, the run returns 130. */
+  signal?: AbortSignal;
+}
+
+/** The options every command accepts. */
+export interface GlobalOptions {
+  config?: string;
+  isJson: boolean;
+  timeoutMs?: number;
+  isQuiet: boolean;
+  isVerbose: boolean;
+  isColorDisabled: boolean;
+}
+
+/** How an error is reported: the stable code, the message, the facts, and the exit code. */
+export interface Failure {
+  code: McpHostErrorCode | typeof INTERNAL_ERROR_CODE;
+  message: string;
+  details: Record<string, unknown>;
+  exitCode: number;
+}
+
+/** Lines of a server's stderr shown under an error in human output (the JSON details carry all of them). */
+const STDERR_LINES_SHOWN = 10;
+
+export class CliContext {
+  options: GlobalOptions;
+  /** Colour for stdout and for stderr, each by its own stream. */
+  out: ChalkInstance;
+  err: ChalkInstance;
+  /** The exit code the command chose; errors override it. */
+  exitCode: number = EXIT_CODE.OK;
+  /** The command being run, for hints. */
+  commandName = '';
+  isInterrupted = false;
+  private readonly controller = new AbortController();
+  private host: Host | undefined;
+  private redactor = new Redactor([]);
+  private hasWrittenStdout = false;
+  private isProgressShown = false;
+
+  constructor(
+    readonly io: CliIo,
+    options: GlobalOptions,
+  ) {
+    this.options = options;
+    this.out = this.chalkFor(io.isTTY.stdout);
+    this.err = this.chalkFor(io.isTTY.stderr);
+    if (io.signal?.aborted) this.interrupt();
+    else io.signal?.addEventListener('abort', () => this.interrupt(), { once: true });
+  }
+
+  /** Aborted when the run is interrupted: pass it to every request. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /**
+   * Wraps a command action: reads the global options (commander passes the command last), then records the exit
+   * code the action returns.
+   */
+  action<A extends unknown[]>(run: (...args: A) => Promise<number>): (...args: A) => Promise<void> {
+    return async (...args: A) => {
+      const command = args.at(-1) as Command;
+      this.commandName = command.name();
+      this.applyOptions(command.optsWithGlobals());
+      this.exitCode = await run(...args);
+    };
+  }
+
+  /** Takes the parsed global options (commander has already validated `--timeout`). */
+  applyOptions(raw: Record<string, unknown>): void {
+    this.options = {
+      ...(typeof raw.config === 'string' && { config: raw.config }),
+      isJson: raw.json === true,
+      ...(typeof raw.timeout === 'number' && { timeoutMs: raw.timeout }),
+      isQuiet: raw.quiet === true,
+      isVerbose: raw.verbose === true,
+      isColorDisabled: raw.color === false,
+    };
+    this.out = this.chalkFor(this.io.isTTY.stdout);
+    this.err = this.chalkFor(this.io.isTTY.stderr);
+  }
+
+  /** `signal` and `--timeout` for a request; a call's own options come on top. */
+  requestOptions(): { signal: AbortSignal; timeoutMs?: number } {
+    return this.options.timeoutMs === undefined
+      ? { signal: this.signal }
+      : { signal: this.signal, timeoutMs: this.options.timeoutMs };
+  }
+
+  /** Loads the config named by `--config`, `$MCP_HOST_CONFIG`, `./mcp.config.json` or the user config dir. */
+  async loadConfig(): Promise<LoadedConfig> {
+    const { loadConfig } = await import('../host/config.js');
+    const config = await loadConfig({ configPath: this.options.config, env: this.io.env, cwd: this.io.cwd });
+    this.redactor = new Redactor(config.servers.flatMap((server) => server.secretValues));
+    return config;
+  }
+
+  /**
+   * Runs `work` with a host for the config, then ends every server the work started. The host module is loaded
+   * here, not at start-up: `--help` and `completion` never pay for it.
+   */
+  async withHost<T>(work: (host: Host) => Promise<T>): Promise<T> {
+    // Loading the host's modules overlaps with reading the config: start-up time is what a shell loop feels.
+    const hostModule = import('../host/host.js');
+    const config = await this.loadConfig();
+    this.throwIfInterrupted();
+    const { Host } = await hostModule;
+    const { isVerbose } = this.options;
+    const host = new Host({
+      config,
+      env: this.io.env,
+      ...(this.options.timeoutMs !== undefined && { timeoutMs: this.options.timeoutMs }),
+      ...(isVerbose && {
+        onServerStderr: (server: string, line: string) =>
+          this.diagnostic(`${this.err.dim(`[${server}]`)} ${this.redact(line)}`),
+        onInvalidLine: (server: string, line: { reason: string; preview: string }) =>
+          this.diagnostic(
+            `${this.err.yellow(`[${server}] invalid line on stdout: ${line.reason}:`)} ${this.redact(line.preview)}`,
+          ),
+      }),
+    });
+    this.host = host;
+    try {
+      this.throwIfInterrupted();
+      return await work(host);
+    } finally {
+      this.clearProgress();
+      await host.closeAll();
+    }
+  }
+
+  /** Writes a line of result to stdout (human mode). */
+  print(text = ''): void {
+    this.clearProgress();
+    this.hasWrittenStdout = true;
+    this.io.stdout.write(`${text}\n`);
+  }
+
+  /** Writes text to stdout exactly as given (resource contents, completion scripts). */
+  printRaw(text: string): void {
+    this.clearProgress();
+    this.hasWrittenStdout = true;
+    this.io.stdout.write(text);
+  }
+
+  printLines(lines: readonly string[]): void {
+    for (const line of lines) this.print(line);
+  }
+
+  /** Writes the one JSON document of a `--json` run. */
+  printJson(document: unknown): void {
+    this.hasWrittenStdout = true;
+    this.io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  }
+
+  /** Extra information for a person on stderr; silent with `--quiet` and `--json`. */
+  note(text: string): void {
+    if (this.options.isQuiet || this.options.isJson) return;
+    this.diagnostic(text);
+  }
+
+  /** A line on stderr that is always written (warnings, `--verbose` output). */
+  diagnostic(text: string): void {
+    this.clearProgress();
+    this.io.stderr.write(`${text}\n`);
+  }
+
+  /**
+   * A progress reporter for a request, drawn as one rewritten line on stderr, only when stderr is a terminal and
+   * neither `--json` nor `--quiet` is set.
+   */
+  progressReporter(label: string): ((progress: ProgressNotificationParams) => void) | undefined {
+    if (!this.io.isTTY.stderr || this.options.isJson || this.options.isQuiet) return undefined;
+    return (progress) => {
+      const { total, message } = progress;
+      const ratio = total !== undefined && total > 0 ? Math.min(1, Math.max(0, progress.progress / total)) : undefined;
+      const bar =
+        ratio === undefined
+          ? `${progress.progress}`
+          : `[${'#'.repeat(Math.round(ratio * 20)).padEnd(20, '-')}] ${Math.round(ratio * 100)}%`;
+      // \r and "erase line" redraw in place; the message is cut so the line never wraps on a narrow terminal.
+      const text = `${label} ${bar}${message ? ` ${message}` : ''}`.slice(0, 100);
+      this.io.stderr.write(`\r\x1b[2K${this.err.cyan(text)}`);
+      this.isProgressShown = true;
+    };
+  }
+
+  clearProgress(): void {
+    if (!this.isProgressShown) return;
+    this.isProgressShown = false;
+    this.io.stderr.write('\r\x1b[2K');
+  }
+
+  /** Replaces every secret value from the config (API keys passed through `${VAR}`) with `***`. */
+  redact(text: string): string {
+    return this.redactor.text(text);
+  }
+
+  /** Stops the run: aborts in-flight requests (sending `notifications/cancelled`) and ends every server. */
+  interrupt(): void {
+    if (this.isInterrupted) return;
+    this.isInterrupted = true;
+    this.controller.abort(new McpHostError('CANCELLED', 'Interrupted'));
+    void this.host?.closeAll();
+  }
+
+  throwIfInterrupted(): void {
+    if (this.isInterrupted) throw new McpHostError('CANCELLED', 'Interrupted');
+  }
+
+  /**
+   * Reports an error on stderr (human text, or one JSON line with `--json`; then stdout also gets
+   * `{"error": …}` unless the command already printed its document) and returns the exit code.
+   */
+  report(error: unknown): number {
+    const failure = this.describeFailure(error);
+    this.clearProgress();
+    if (this.options.isJson) {
+      const line = { code: failure.code, message: failure.message, details: failure.details };
+      if (!this.hasWrittenStdout) this.printJson({ error: line });
+      this.io.stderr.write(`${JSON.stringify(line)}\n`);
+      return failure.exitCode;
+    }
+    const { err } = this;
+    this.io.stderr.write(`${err.red(`error: ${failure.message}`)}\n`);
+    if (this.options.isQuiet) return failure.exitCode;
+    const { stderrTail: tail, server } = failure.details;
+    if (Array.isArray(tail) && tail.length > 0) {
+      const shown = tail.slice(-STDERR_LINES_SHOWN) as string[];
+      this.io.stderr.write(
+        `${err.dim(`stderr of ${typeof server === 'string' ? server : 'the server'} (last ${shown.length} lines):`)}\n`,
+      );
+      for (const line of shown) this.io.stderr.write(`${err.dim(`  ${line}`)}\n`);
+    }
+    const hint = this.hintFor(failure);
+    if (hint) this.io.stderr.write(`${err.dim(`hint: ${hint}`)}\n`);
+    if (failure.code === INTERNAL_ERROR_CODE && this.options.isVerbose && error instanceof Error && error.stack) {
+      this.io.stderr.write(`${err.dim(error.stack)}\n`);
+    }
+    return failure.exitCode;
+  }
+
+  describeFailure(error: unknown): Failure {
+    if (this.isInterrupted) {
+      return { code: 'CANCELLED', message: 'Interrupted', details: {}, exitCode: EXIT_CODE.INTERRUPTED };
+    }
+    if (error instanceof CommanderError) {
+      return {
+        code: 'USAGE',
+        message: error.message.replace(/^error: /, '').trim(),
+        details: { reason: error.code },
+        exitCode: EXIT_CODE.USAGE,
+      };
+    }
+    if (error instanceof McpHostError) {
+      return {
+        code: error.code,
+        message: this.redact(error.message),
+        details: this.redactor.value(withoutUndefined(error.context)),
+        exitCode: exitCodeForError(error),
+      };
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return { code: INTERNAL_ERROR_CODE, message: this.redact(message), details: {}, exitCode: EXIT_CODE.USAGE };
+  }
+
+  private hintFor(failure: Failure): string | undefined {
+    switch (failure.code) {
+      case 'USAGE':
+        return `see mcp-host ${this.commandName ? `${this.commandName} ` : ''}--help`;
+      case 'REQUEST_TIMEOUT':
+        return 'allow more time with --timeout MS (0 for no limit)';
+      case 'SPAWN_FAILED':
+      case 'SERVER_EXITED':
+      case 'HANDSHAKE_FAILED':
+      case 'CONNECTION_CLOSED':
+        return this.options.isVerbose ? undefined : "run again with --verbose to see the server's stderr as it happens";
+      default:
+        return undefined;
+    }
+  }
+
+  private chalkFor(isTTY: boolean): ChalkInstance {
+    return createChalk(colorLevel({ isTTY, env: this.io.env, isColorDisabled: this.options.isColorDisabled }));
+  }
+}
+
+/** The global flags, found before commander parses, so that even an error in parsing is reported as asked. */
+export function scanGlobalFlags(args: readonly string[]): GlobalOptions {
+  const end = args.indexOf('--');
+  const flags = new Set(end === -1 ? args : args.slice(0, end));
+  return {
+    isJson: flags.has('--json'),
+    isQuiet: flags.has('--quiet') || flags.has('-q'),
+    isVerbose: flags.has('--verbose') || flags.has('-v'),
+    isColorDisabled: flags.has('--no-color'),
+  };
+}
+
+function withoutUndefined(context: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(context).filter(([, value]) => value !== undefined));
+}

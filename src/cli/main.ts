@@ -1,0 +1,64 @@
+/**
+ * The CLI's entry points. `main` binds the real process (argv, streams, signals); `runCli` does the work against
+ * injected streams, so tests can run the whole CLI in-process. Neither calls `process.exit`: the exit code is
+ * returned, and the shim in bin/ sets `process.exitCode`.
+ */
+
+import { CommanderError } from 'commander';
+import { CliContext, scanGlobalFlags } from './context.js';
+import type { CliIo } from './context.js';
+import { EXIT_CODE } from './exit-codes.js';
+import { createProgram } from './program.js';
+
+export type { CliIo, TextOutput } from './context.js';
+export { EXIT_CODE } from './exit-codes.js';
+
+/**
+ * Runs the CLI with `process.argv` (node and script first). SIGINT and SIGTERM abort the running command, which
+ * cancels its requests, ends its servers and returns 130.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => controller.abort(signal);
+  // A reader that goes away (`mcp-host list tools | head -1`) is not an error of ours.
+  const onStdoutError = (error: NodeJS.ErrnoException): void => {
+    if (error.code !== 'EPIPE') throw error;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.stdout.on('error', onStdoutError);
+  try {
+    return await runCli(argv.slice(2), {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      stdin: process.stdin,
+      env: process.env,
+      cwd: process.cwd(),
+      isTTY: { stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true },
+      signal: controller.signal,
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/**
+ * Runs the CLI with the user's arguments (without node and the script) against `io`; resolves to the exit code.
+ * Never throws: every error is reported on `io.stderr` (and, with `--json`, on `io.stdout` as `{"error": …}`).
+ */
+export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
+  const ctx = new CliContext(io, scanGlobalFlags(args));
+  try {
+    const program = createProgram(ctx);
+    await program.parseAsync([...args], { from: 'user' });
+    return ctx.isInterrupted ? EXIT_CODE.INTERRUPTED : ctx.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT_CODE.OK;
+      // `mcp-host help` (0), or `mcp-host` alone (1): commander has printed the help already.
+      if (error.code === 'commander.help') return error.exitCode === 0 ? EXIT_CODE.OK : EXIT_CODE.USAGE;
+    }
+    return ctx.report(error);
+  }
+}

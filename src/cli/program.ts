@@ -1,0 +1,89 @@
+/**
+ * The commander program: global options, one command per file, and output routed to the injected streams with
+ * `exitOverride()` so that nothing ever calls `process.exit`.
+ */
+
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError } from 'commander';
+import { createCallCommand } from './commands/call.js';
+import { createCompletionCommand } from './commands/completion.js';
+import { createDiscoverCommand } from './commands/discover.js';
+import { createListCommand } from './commands/list.js';
+import { createPingCommand } from './commands/ping.js';
+import { createPromptCommand } from './commands/prompt.js';
+import { createReadCommand } from './commands/read.js';
+import { createSchemaCommand } from './commands/schema.js';
+import type { CliContext } from './context.js';
+
+const COMMANDS = [
+  createDiscoverCommand,
+  createListCommand,
+  createCallCommand,
+  createReadCommand,
+  createPromptCommand,
+  createPingCommand,
+  createSchemaCommand,
+  createCompletionCommand,
+];
+
+export function createProgram(ctx: CliContext): Command {
+  const program = new Command('mcp-host')
+    .description('Start MCP servers from mcp.config.json and use their tools, resources and prompts.')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .helpCommand('help [command]', 'show help for a command')
+    .option(
+      '-c, --config <file>',
+      'config file (default: $MCP_HOST_CONFIG, ./mcp.config.json, ~/.config/mcp-host/config.json)',
+    )
+    .option('--json', 'print exactly one JSON document on stdout; errors also as one JSON line on stderr')
+    .option('-t, --timeout <ms>', 'time allowed per request in milliseconds, 0 for none (default: 60000)', parseTimeout)
+    .option('-q, --quiet', 'print only results and errors')
+    .option('-v, --verbose', 'show each server’s stderr live, prefixed with its name, and invalid lines on its stdout')
+    .option('--no-color', 'no colours (also off with NO_COLOR, or when the output is not a terminal)')
+    .showSuggestionAfterError()
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 ok, 1 usage or invalid arguments, 2 config error, 3 server failed, 4 timeout,
+            5 the tool returned an error, 6 not found, 7 denied by policy, 130 interrupted.`,
+    );
+  configure(program, ctx);
+  for (const create of COMMANDS) {
+    const command = create(ctx);
+    configure(command, ctx);
+    program.addCommand(command);
+  }
+  return program;
+}
+
+/** Every command, not only the program, needs these: `addCommand` does not copy them. */
+function configure(command: Command, ctx: CliContext): void {
+  command.exitOverride().configureOutput({
+    writeOut: (text) => ctx.io.stdout.write(text),
+    writeErr: (text) => ctx.io.stderr.write(text),
+    // Parse errors are reported by the CLI (as text or JSON), not printed by commander.
+    outputError: () => undefined,
+  });
+}
+
+function parseTimeout(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number of milliseconds (0 for no limit)');
+  return Number(value);
+}
+
+/** The version in package.json, two levels up from src/cli (tsx) or three from dist/src/cli. */
+function packageVersion(): string {
+  for (const relative of ['../../package.json', '../../../package.json']) {
+    try {
+      const manifest = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as {
+        name?: unknown;
+        version?: unknown;
+      };
+      if (manifest.name === 'mcp-host' && typeof manifest.version === 'string') return manifest.version;
+    } catch {
+      // Not at this level: try the next.
+    }
+  }
+  return '0.0.0';
+}

@@ -1,0 +1,168 @@
+/**
+ * The commands in human mode: output a person reads, argument forms, content rendering, and shell completion.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, EVERYTHING, Workspace, fixture, mcpHost } from './mcp-host.js';
+
+let workspace: Workspace;
+let cwd: string;
+
+beforeAll(() => {
+  workspace = new Workspace();
+  cwd = workspace.dir;
+  workspace.writeConfig({
+    mcpServers: {
+      kitchen: { command: process.execPath, args: [fixture('kitchen-sink')] },
+      echo: { command: process.execPath, args: [fixture('echo')] },
+      everything: { command: process.execPath, args: [EVERYTHING, 'stdio'] },
+      noisy: { command: process.execPath, args: [fixture('noisy-stdout')] },
+      crashy: { command: process.execPath, args: [fixture('crash-on-start')] },
+    },
+  });
+});
+
+afterAll(() => workspace.remove());
+
+describe('discover', () => {
+  it('shows each server with its tools, resources, templates and prompts, and a failed one with its reason', async () => {
+    const result = await mcpHost(['discover', 'kitchen', 'crashy'], { cwd });
+    expect(result.exitCode).toBe(3);
+    const lines = String(result.stdout).split('\n');
+    expect(lines[0]).toBe('✔ kitchen  kitchen-sink 1.0.0  protocol 2025-11-25');
+    expect(lines).toContain('  tools (4)');
+    expect(lines).toContain('    add    Adds two numbers');
+    expect(lines).toContain('    kitchen://dishes/{dish}  dish  application/json');
+    expect(lines).toContain('    order  dish  Orders a dish');
+    expect(lines).toContain('✖ crashy  failed (SERVER_EXITED)');
+    expect(lines).toContain('    fatal: missing API key');
+    expect(result.stderr).toContain('2 servers: 1 ok, 1 failed');
+  });
+});
+
+describe('call', () => {
+  it('types key=value by the schema: a string stays a string, an integer becomes a number', async () => {
+    const echo = await mcpHost(['call', 'echo.echo', 'text=00123'], { cwd });
+    expect(echo).toMatchObject({ exitCode: 0, stdout: '00123\n' });
+    const count = await mcpHost(['call', 'kitchen.count', 'to=3', 'stepMs=1'], { cwd });
+    expect(count).toMatchObject({ exitCode: 0, stdout: 'counted to 3\n' });
+  });
+
+  it('takes arguments from --args JSON, @file and stdin, with key=value on top', async () => {
+    const inline = await mcpHost(['call', 'kitchen.add', '--args', '{"a": 1, "b": 1}', 'b=5'], { cwd });
+    expect(JSON.parse(String(inline.stdout))).toEqual({ sum: 6 });
+    fs.writeFileSync(path.join(cwd, 'args.json'), '{"a": 10, "b": 20}');
+    const file = await mcpHost(['call', 'kitchen.add', '--args', '@args.json'], { cwd });
+    expect(JSON.parse(String(file.stdout))).toEqual({ sum: 30 });
+    const stdin = await mcpHost(['call', 'kitchen.add', '--args', '-', 'a:=100'], { cwd, input: '{"a": 1, "b": 2}' });
+    expect(JSON.parse(String(stdin.stdout))).toEqual({ sum: 102 });
+  });
+
+  it('checks enums before calling', async () => {
+    const result = await mcpHost(['call', 'kitchen.log', 'level=warn'], { cwd });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('level: expected one of debug, info, error, got string "warn"');
+  });
+
+  it('saves an image to --out and prints its path', async () => {
+    const out = path.join(cwd, 'images');
+    const result = await mcpHost(['call', 'everything.get-tiny-image', '--out', out], { cwd });
+    expect(result.exitCode).toBe(0);
+    const file = path.join(out, 'everything-get-tiny-image-1.png');
+    expect(result.stdout).toContain(`[image image/png, `);
+    expect(result.stdout).toContain(`saved to ${file}`);
+    expect(fs.readFileSync(file).subarray(1, 4).toString('latin1')).toBe('PNG');
+  });
+
+  it('lists resource links', async () => {
+    const result = await mcpHost(['call', 'everything.get-resource-links', 'count=2'], { cwd });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^\[link\] demo:\/\/resource\/dynamic\/\w+\/1 /m);
+  });
+
+  it('reports invalid stdout lines and shows server stderr with --verbose', async () => {
+    const result = await mcpHost(['--verbose', 'call', 'noisy.echo', 'text=hi'], { cwd });
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'hi\n' });
+    expect(result.stderr).toContain('[noisy] invalid line on stdout');
+    expect(result.stderr).toContain('noisy-stdout: starting up (this line is not JSON)');
+  });
+});
+
+describe('read, prompt, ping, schema, list', () => {
+  it('reads a resource whose URI has colons, printing the text as is', async () => {
+    const result = await mcpHost(['read', 'everything', 'demo://resource/dynamic/text/7'], { cwd });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('Resource 7');
+    const kitchen = await mcpHost(['read', 'kitchen', 'kitchen://dishes/salad:green:2'], { cwd });
+    expect(kitchen).toMatchObject({ exitCode: 0, stdout: '{"dish":"salad:green:2"}\n' });
+  });
+
+  it('gets a prompt, and names a missing required argument', async () => {
+    const result = await mcpHost(['prompt', 'kitchen.order', 'dish=stew'], { cwd });
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'user:\nI would like the stew, please.\n' });
+    const missing = await mcpHost(['prompt', 'everything.args-prompt', 'state=CA'], { cwd });
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).toContain('Invalid arguments for everything.args-prompt:\n  city: required, but missing');
+  });
+
+  it('pings servers with their latency', async () => {
+    const result = await mcpHost(['ping', 'kitchen', 'echo'], { cwd });
+    expect(result.exitCode).toBe(0);
+    expect(String(result.stdout).split('\n')).toEqual([
+      expect.stringMatching(/^kitchen {2}ok {2}\d+(\.\d)? ms$/),
+      expect.stringMatching(/^echo {5}ok {2}\d+(\.\d)? ms$/),
+      '',
+    ]);
+  });
+
+  it('shows a tool schema as a usage line, a table and the raw schema', async () => {
+    const result = await mcpHost(['schema', 'kitchen.count'], { cwd });
+    expect(result.exitCode).toBe(0);
+    const lines = String(result.stdout).split('\n');
+    expect(lines[0]).toBe('kitchen.count to=<integer >=1> [stepMs=<number>]');
+    expect(lines).toContain('  to      <integer >=1>  required    Last number');
+    expect(lines).toContain('  stepMs  <number>       default 20');
+    expect(result.stdout).toContain('"minimum": 1');
+  });
+
+  it('lists names one per line for scripts and completion', async () => {
+    const result = await mcpHost(['list', 'tools', 'kitchen', '--names'], { cwd });
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'kitchen.add\nkitchen.fail\nkitchen.count\nkitchen.log\n' });
+  });
+});
+
+describe('completion', () => {
+  /** Sources the bash script and asks it to complete `words`, with `mcp-host` resolving to this checkout. */
+  async function complete(words: string[]): Promise<string[]> {
+    const script = String((await mcpHost(['completion', 'bash'], { cwd })).stdout);
+    const probe = `
+mcp-host() { ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"; }
+${script}
+COMP_WORDS=(${words.map((word) => JSON.stringify(word)).join(' ')})
+COMP_CWORD=${words.length - 1}
+_mcp_host
+printf '%s\\n' "\${COMPREPLY[@]}"`;
+    const { stdout } = await execa('bash', ['--norc', '--noprofile', '-c', probe], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: cwd },
+      extendEnv: false,
+    });
+    return stdout.split('\n').filter(Boolean);
+  }
+
+  it('prints a bash script that bash accepts', async () => {
+    const result = await mcpHost(['completion', 'bash'], { cwd });
+    expect(result.exitCode).toBe(0);
+    await expect(execa('bash', ['-n'], { input: String(result.stdout) })).resolves.toMatchObject({ exitCode: 0 });
+  });
+
+  it('completes commands, options, list kinds and server.tool names from the config', async () => {
+    expect(await complete(['mcp-host', 'di'])).toEqual(['discover']);
+    expect(await complete(['mcp-host', 'call', 'kitchen.add', '--a'])).toEqual(['--args']);
+    expect(await complete(['mcp-host', 'list', 'te'])).toEqual(['templates']);
+    expect(await complete(['mcp-host', 'call', 'kitchen.c'])).toEqual(['kitchen.count']);
+    expect(await complete(['mcp-host', '--config', 'mcp.config.json', 'ping', 'e'])).toEqual(['echo', 'everything']);
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * Every exit code the CLI produces, from the real binary against real servers, each with the message a person
+ * needs (naming the field, the server, the path, or suggesting a name).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Workspace, fixture, mcpHost } from './mcp-host.js';
+
+let workspace: Workspace;
+let cwd: string;
+
+beforeAll(() => {
+  workspace = new Workspace();
+  cwd = workspace.dir;
+  workspace.writeConfig({
+    mcpServers: {
+      kitchen: { command: process.execPath, args: [fixture('kitchen-sink')] },
+      hang: { command: process.execPath, args: [fixture('hang')] },
+      crashy: { command: process.execPath, args: [fixture('crash-on-start')] },
+      midcall: { command: process.execPath, args: [fixture('crash-mid-call')] },
+    },
+  });
+});
+
+afterAll(() => workspace.remove());
+
+describe('exit codes', () => {
+  it('0: the call succeeded', async () => {
+    const result = await mcpHost(['call', 'kitchen.add', 'a=2', 'b=40'], { cwd });
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(String(result.stdout))).toEqual({ sum: 42 });
+    expect(result.stderr).toBe('');
+  });
+
+  it('1: arguments that fail the schema, naming each field, without calling the tool', async () => {
+    const result = await mcpHost(['call', 'kitchen.add', 'a=two', 'c=1'], { cwd });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('error: a: expected a number, got "two"');
+  });
+
+  it('1: a missing required argument and an unknown one are both listed', async () => {
+    const result = await mcpHost(['call', 'kitchen.add', 'a=1', 'x=2'], { cwd });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(
+      'Invalid arguments for kitchen.add:\n  b: required, but missing\n  x: unknown argument',
+    );
+  });
+
+  it('1: a target without a dot is a usage error', async () => {
+    const result = await mcpHost(['call', 'kitchen'], { cwd });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('"kitchen" is not a tool: expected SERVER.TOOL');
+  });
+
+  it('2: an invalid config, naming the file and the JSON path', async () => {
+    const bad = workspace.writeConfig({ mcpServers: { broken: { command: 'x', args: 'not-a-list' } } }, 'bad.json');
+    const result = await mcpHost(['--config', bad, 'ping'], { cwd });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('bad.json: mcpServers.broken.args: expected array');
+  });
+
+  it('2: a --config path that does not exist', async () => {
+    const result = await mcpHost(['--config', 'nowhere.json', 'discover'], { cwd });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`Config file not found: ${cwd}/nowhere.json (from --config nowhere.json)`);
+  });
+
+  it('3: a server that exits on start, with its stderr', async () => {
+    const result = await mcpHost(['ping', 'crashy'], { cwd });
+    expect(result.exitCode).toBe(3);
+    expect(result.stdout).toMatch(/crashy +failed +Server crashy exited with code 1/);
+  });
+
+  it('3: a server that dies during the call, with the tail of its stderr', async () => {
+    const result = await mcpHost(['call', 'midcall.crash'], { cwd });
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain('error: ');
+    expect(result.stderr).toContain('crash-mid-call: lost the database connection');
+  });
+
+  it('4: a call that outlives --timeout', async () => {
+    const started = Date.now();
+    const result = await mcpHost(['--timeout', '400', 'call', 'hang.hang'], { cwd });
+    expect(result.exitCode).toBe(4);
+    expect(result.stderr).toMatch(/timed out after \d+ ms/);
+    expect(result.stderr).toContain('hint: allow more time with --timeout MS');
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('5: the tool reported an error', async () => {
+    const result = await mcpHost(['call', 'kitchen.fail'], { cwd });
+    expect(result.exitCode).toBe(5);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('error: kitchen.fail failed: failing on purpose');
+  });
+
+  it('6: an unknown tool, with a suggestion, checked before calling', async () => {
+    const result = await mcpHost(['call', 'kitchen.ad', 'a=1'], { cwd });
+    expect(result.exitCode).toBe(6);
+    expect(result.stderr).toContain('Server kitchen has no tool "ad"; did you mean "add"?');
+  });
+
+  it('6: an unknown server, with a suggestion, and nothing started', async () => {
+    const result = await mcpHost(['call', 'kitchn.add'], { cwd });
+    expect(result.exitCode).toBe(6);
+    expect(result.stderr).toContain('No server named "kitchn"');
+    expect(result.stderr).toContain('did you mean "kitchen"?');
+  });
+
+  it('6: an unknown resource (-32002 from the server) and an unknown prompt', async () => {
+    const resource = await mcpHost(['read', 'kitchen', 'kitchen://menuu'], { cwd });
+    expect(resource.exitCode).toBe(6);
+    expect(resource.stderr).toContain('Server kitchen has no resource kitchen://menuu; did you mean "kitchen://menu"?');
+    const prompt = await mcpHost(['prompt', 'kitchen.ordr'], { cwd });
+    expect(prompt.exitCode).toBe(6);
+    expect(prompt.stderr).toContain('Server kitchen has no prompt "ordr"; did you mean "order"?');
+  });
+});

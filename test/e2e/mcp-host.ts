@@ -1,0 +1,96 @@
+/**
+ * e2e helpers: run the real `bin/mcp-host.js` (built to dist/) as a child process against configs written to a
+ * temporary directory, with a minimal environment (so the user's own config and variables never leak in).
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import type { Options, ResultPromise } from 'execa';
+import { REPO_ROOT } from '../helpers/stdio-server.js';
+
+export const BIN = path.join(REPO_ROOT, 'bin/mcp-host.js');
+
+/** A fixture server built to dist/test/fixtures/servers/. */
+export function fixture(name: string): string {
+  return path.join(REPO_ROOT, 'dist/test/fixtures/servers', `${name}.js`);
+}
+
+const require = createRequire(import.meta.url);
+/** The reference server, started as `node <EVERYTHING> stdio`. */
+export const EVERYTHING = path.join(
+  path.dirname(require.resolve('@modelcontextprotocol/server-everything/package.json')),
+  'dist/index.js',
+);
+
+/** A temporary directory holding configs; `remove()` it in afterAll. */
+export class Workspace {
+  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-host-e2e-'));
+
+  /** Writes a config file (an object is written as JSON) and returns its absolute path. */
+  writeConfig(content: object | string, name = 'mcp.config.json'): string {
+    const file = path.join(this.dir, name);
+    fs.writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+    return file;
+  }
+
+  remove(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export interface RunOptions {
+  cwd: string;
+  env?: Record<string, string>;
+  input?: string;
+}
+
+/** Starts `node bin/mcp-host.js ...args`; await it for `{ exitCode, stdout, stderr }`. Never rejects on exit codes. */
+export function mcpHost(args: readonly string[], options: RunOptions): ResultPromise<Options & { reject: false }> {
+  return execa(process.execPath, [BIN, ...args], {
+    cwd: options.cwd,
+    // HOME in the workspace: the user's ~/.config/mcp-host is never read.
+    env: { PATH: process.env.PATH ?? '', HOME: options.cwd, ...options.env },
+    extendEnv: false,
+    reject: false,
+    stripFinalNewline: false,
+    ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' }),
+    // Each run should take well under a second; this only keeps a hung CLI from stalling the suite.
+    timeout: 20_000,
+  } as Options & { reject: false });
+}
+
+/** stdout must be exactly one JSON document (JSON.parse rejects anything before or after it). */
+export function parseJson(stdout: unknown): Record<string, unknown> {
+  return JSON.parse(String(stdout)) as Record<string, unknown>;
+}
+
+/** The processes whose command line contains `marker`, as `pid state args` lines (zombies excluded). */
+export async function processesWith(marker: string): Promise<string[]> {
+  const { stdout } = await execa('ps', ['-eo', 'pid=,stat=,args=']);
+  return stdout
+    .split('\n')
+    .filter((line) => line.includes(marker) && !line.includes('ps -eo'))
+    .filter((line) => !/^\s*\d+\s+Z/.test(line));
+}
+
+/** Polls until `check` holds, every 25 ms, for at most `timeoutMs`. */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** A process id is gone when signalling it fails with ESRCH, or it is a zombie waiting for init to reap it. */
+export async function isGone(pid: number): Promise<boolean> {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  const { stdout } = await execa('ps', ['-o', 'stat=', '-p', String(pid)], { reject: false });
+  return stdout.trim() === '' || stdout.trim().startsWith('Z');
+}

@@ -1,0 +1,227 @@
+/**
+ * The whole CLI in-process through `runCli`, with collected output streams: parsing, usage and config errors,
+ * `--json` error shapes, colour rules and completion scripts. Servers are real (kitchen-sink from dist/).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/cli/main.js';
+import type { CliIo } from '../../../src/cli/main.js';
+import { REPO_ROOT } from '../../helpers/stdio-server.js';
+
+const KITCHEN_SINK = path.join(REPO_ROOT, 'dist/test/fixtures/servers/kitchen-sink.js');
+
+interface Run {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+let dir: string;
+let configPath: string;
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-host-run-cli-'));
+  configPath = path.join(dir, 'mcp.config.json');
+  fs.writeFileSync(
+    configPath,
+    JSON.stringify({
+      mcpServers: {
+        kitchen: { command: process.execPath, args: [KITCHEN_SINK], description: 'The kitchen sink' },
+        off: { command: 'nothing', disabled: true },
+      },
+    }),
+  );
+});
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function run(args: string[], io: Partial<CliIo> = {}): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const exitCode = await runCli(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    stdin: Readable.from([]),
+    // HOME points into the temp dir so a real user config is never picked up.
+    env: { PATH: process.env.PATH, HOME: dir },
+    cwd: dir,
+    isTTY: { stdout: false, stderr: false },
+    ...io,
+  });
+  return { exitCode, stdout, stderr };
+}
+
+describe('runCli: help, version and usage errors', () => {
+  it('prints help on stdout with --help and exits 0', async () => {
+    const result = await run(['--help']);
+    expect(result).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(result.stdout).toContain('Usage: mcp-host [options] [command]');
+    expect(result.stdout).toContain('Exit codes:');
+  });
+
+  it('prints the package version', async () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(await run(['--version'])).toEqual({ exitCode: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
+  it('shows help on stderr and exits 1 without a command', async () => {
+    const result = await run([]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('Usage: mcp-host');
+  });
+
+  it('suggests the command meant by a typo', async () => {
+    const result = await run(['dicover']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("error: unknown command 'dicover'");
+    expect(result.stderr).toContain('(Did you mean discover?)');
+  });
+
+  it('reports usage errors as one JSON document on stdout and one JSON line on stderr with --json', async () => {
+    const result = await run(['--json', 'call', 'kitchen']);
+    expect(result.exitCode).toBe(1);
+    const line = { code: 'USAGE', message: expect.stringContaining('"kitchen" is not a tool'), details: {} };
+    expect(JSON.parse(result.stdout)).toEqual({ error: line });
+    expect(result.stderr.endsWith('\n')).toBe(true);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(JSON.parse(result.stderr)).toEqual(line);
+  });
+
+  it('rejects a malformed argument before loading any config', async () => {
+    const result = await run(['--config', 'missing.json', 'call', 'kitchen.add', 'oops']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('"oops" is not an argument: expected key=value');
+  });
+
+  it('rejects a --timeout that is not a number of milliseconds', async () => {
+    const result = await run(['--timeout', 'soon', 'ping']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("option '-t, --timeout <ms>' argument 'soon' is invalid");
+  });
+
+  it('rejects an unknown list kind, naming the choices', async () => {
+    const result = await run(['list', 'toolz']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('Allowed choices are tools, resources, templates, prompts, servers');
+  });
+});
+
+describe('runCli: config', () => {
+  it('exits 2 naming every place it looked when there is no config', async () => {
+    const empty = fs.mkdtempSync(path.join(dir, 'empty-'));
+    const result = await run(['ping'], { cwd: empty });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`No config file found: looked for ${path.join(empty, 'mcp.config.json')}`);
+  });
+
+  it('lists configured servers without starting them', async () => {
+    const result = await run(['list', 'servers']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.split('\n')[0]).toMatch(/^kitchen {2,}stdio {2,}.*kitchen-sink\.js {2}The kitchen sink$/);
+    expect(result.stdout).toMatch(/off +disabled +nothing/);
+  });
+
+  it('prints only enabled server names with --names', async () => {
+    expect(await run(['list', 'servers', '--names'])).toMatchObject({ exitCode: 0, stdout: 'kitchen\n' });
+  });
+
+  it('exits 6 with a suggestion for an unknown server, before starting anything', async () => {
+    const result = await run(['ping', 'kitchn']);
+    expect(result.exitCode).toBe(6);
+    expect(result.stderr).toContain('No server named "kitchn"');
+    expect(result.stderr).toContain('did you mean "kitchen"?');
+  });
+});
+
+describe('runCli: colour', () => {
+  const escape = new RegExp(`${String.fromCharCode(27)}\\[`);
+
+  it('colours a terminal', async () => {
+    expect((await run(['list', 'servers'], { isTTY: { stdout: true, stderr: true } })).stdout).toMatch(escape);
+  });
+
+  it('does not colour with --no-color, NO_COLOR or a pipe', async () => {
+    const tty = { isTTY: { stdout: true, stderr: true } };
+    expect((await run(['--no-color', 'list', 'servers'], tty)).stdout).not.toMatch(escape);
+    expect((await run(['list', 'servers'], { ...tty, env: { HOME: dir, NO_COLOR: '1' } })).stdout).not.toMatch(escape);
+    expect((await run(['list', 'servers'])).stdout).not.toMatch(escape);
+  });
+
+  it('colours errors on a terminal stderr only', async () => {
+    const coloured = await run(['ping', 'nope'], { isTTY: { stdout: false, stderr: true } });
+    expect(coloured.stderr).toMatch(escape);
+    expect((await run(['ping', 'nope'])).stderr).not.toMatch(escape);
+  });
+});
+
+describe('runCli: servers', () => {
+  it('calls a tool and prints the result', async () => {
+    const result = await run(['call', 'kitchen.add', 'a=2', 'b=3']);
+    expect(result).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(JSON.parse(result.stdout)).toEqual({ sum: 5 });
+  });
+
+  it('draws progress on a terminal stderr and clears it before the result', async () => {
+    const result = await run(['call', 'kitchen.count', 'to=4', 'stepMs=1'], { isTTY: { stdout: false, stderr: true } });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe('counted to 4\n');
+    const eraseLine = '\r\x1b[2K';
+    expect(result.stderr).toContain(`${eraseLine}\x1b[36mkitchen.count [#####---------------] 25% step 1\x1b[39m`);
+    expect(result.stderr).toContain('kitchen.count [####################] 100% step 4');
+    expect(result.stderr.endsWith(eraseLine)).toBe(true);
+  });
+
+  it('draws no progress when stderr is not a terminal, or with --quiet', async () => {
+    const piped = await run(['call', 'kitchen.count', 'to=2', 'stepMs=1']);
+    expect(piped).toMatchObject({ exitCode: 0, stderr: '' });
+    const quiet = await run(['-q', 'call', 'kitchen.count', 'to=2', 'stepMs=1'], {
+      isTTY: { stdout: false, stderr: true },
+    });
+    expect(quiet).toMatchObject({ exitCode: 0, stderr: '' });
+  });
+
+  it('returns 130 when interrupted during a call, promptly', async () => {
+    const controller = new AbortController();
+    const started = performance.now();
+    const running = run(['call', 'kitchen.count', 'to=100000', 'stepMs=5'], { signal: controller.signal });
+    setTimeout(() => controller.abort(), 500);
+    const result = await running;
+    expect(result.exitCode).toBe(130);
+    expect(result.stderr).toContain('error: Interrupted');
+    // The interrupt ends the server at once instead of waiting for the count.
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+
+  it('returns 130 at once when the signal is already aborted', async () => {
+    const result = await run(['ping'], { signal: AbortSignal.abort() });
+    expect(result.exitCode).toBe(130);
+  });
+});
+
+describe('runCli: completion', () => {
+  it('generates scripts that name every command and global option', async () => {
+    for (const shell of ['bash', 'zsh', 'fish']) {
+      const { exitCode, stdout } = await run(['completion', shell]);
+      expect(exitCode).toBe(0);
+      for (const word of ['discover', 'list', 'call', 'read', 'prompt', 'ping', 'schema', 'completion']) {
+        expect(stdout).toContain(word);
+      }
+      expect(stdout).toContain('config');
+      expect(stdout).toContain('--names');
+    }
+    expect((await run(['completion', 'bash'])).stdout).toContain('complete -F _mcp_host mcp-host');
+    expect((await run(['completion', 'zsh'])).stdout.startsWith('#compdef mcp-host\n')).toBe(true);
+    expect((await run(['completion', 'fish'])).stdout).toContain('complete -c mcp-host -s c -l config -r -F');
+  });
+
+  it('wraps the script in a JSON document with --json', async () => {
+    const { stdout } = await run(['--json', 'completion', 'fish']);
+    expect(JSON.parse(stdout)).toEqual({ shell: 'fish', script: expect.stringContaining('complete -c mcp-host') });
+  });
+});
