@@ -1,10 +1,11 @@
 /**
- * The host: one client per configured server, started on demand and in parallel, with routing of
- * `server.tool` calls, resource reads and prompts, and a fast, complete shutdown.
+ * The host: one pool of clients per configured server (one per replica), started on demand and in parallel, with
+ * routing of `server.tool` calls, resource reads and prompts, the tools policy, the result cache, and a fast,
+ * complete shutdown.
  */
 
 import { McpClient } from '../client/index.js';
-import type { CallOptions, ClientHooks } from '../client/index.js';
+import type { CallOptions, ClientHooks, McpClientOptions } from '../client/index.js';
 import { McpHostError } from '../protocol/errors.js';
 import type { InvalidLine } from '../protocol/ndjson.js';
 import type {
@@ -20,8 +21,11 @@ import type {
 } from '../protocol/types.js';
 import type { LoadedConfig, ServerConfig, StdioServerConfig } from './config.js';
 import { serverEnvironment } from './environment.js';
+import { ToolPolicy } from './policy.js';
+import { ResultCache, TOOL_PREFIX, resourceKey, toolKey } from './result-cache.js';
 import { spawnServerProcess } from './server-process.js';
-import type { ServerProcess } from './server-process.js';
+import { ServerPool } from './server-pool.js';
+import type { ReplicaLink, ReplicaStats } from './server-pool.js';
 import { suggest } from './suggest.js';
 
 /** How long the host waits, after its work is done, for servers to exit on their own before ending them. */
@@ -31,6 +35,25 @@ export const DEFAULT_SHUTDOWN_TERM_MS = 500;
 /** How long a closed pipe waits for the process's exit status, to explain why it closed. */
 const EXIT_REASON_WAIT_MS = 1_000;
 
+/** What a connector needs to make one replica reachable. */
+export interface ConnectorRequest {
+  config: StdioServerConfig;
+  /** Which replica (0-based). */
+  replica: number;
+  /** The host's hooks and diagnostics for the client. */
+  clientOptions: McpClientOptions;
+  /** Each stderr line of the replica, when it has one. */
+  onStderrLine?: (line: string) => void;
+  /** Signal and timeout for the handshake. */
+  options: CallOptions;
+}
+
+/**
+ * Makes one replica of a server reachable, handshake done: by default it spawns the process (`spawnConnector`);
+ * another connector may attach to something already running (a daemon).
+ */
+export type ServerConnector = (request: ConnectorRequest) => Promise<ReplicaLink>;
+
 export interface HostOptions {
   config: LoadedConfig;
   /** The host's environment: the source of the allow-listed variables servers inherit. */
@@ -38,21 +61,30 @@ export interface HostOptions {
   clientInfo?: Implementation;
   /** Per-request timeout unless the server's `timeoutMs` or the call says otherwise. @default 60_000 */
   timeoutMs?: number;
+  /** Largest message accepted from a server, in bytes. @default 64 MiB */
+  maxMessageBytes?: number;
   hooks?: ClientHooks;
   /** Each line a server writes to stderr (for `--verbose`). */
   onServerStderr?: (server: string, line: string) => void;
   /** Each line a server wrote to stdout that was not a valid message. */
   onInvalidLine?: (server: string, line: InvalidLine) => void;
+  /** A replica that died and is being replaced. */
+  onReplicaRestart?: (server: string, replica: number, reason: McpHostError) => void;
+  /** How replicas are reached. @default spawning them (`spawnConnector`) */
+  connector?: ServerConnector;
 }
 
-/** A running server with its client. */
+/** A running server replica with its client. */
 export interface ConnectedServer {
   name: string;
   client: McpClient;
-  process: ServerProcess;
+  /** Which replica answered (0-based). */
+  replica: number;
+  pid?: number;
+  stderrTail(): string[];
 }
 
-/** What `discover` learns about one server. */
+/** What `discover` learns about one server. Tools denied by policy are not listed. */
 export interface ServerDescription {
   name: string;
   serverInfo: Implementation;
@@ -68,10 +100,25 @@ export interface ServerDescription {
 /** One server's outcome in a multi-server operation: the others' results are never hidden by its failure. */
 export type Settled<T> = { name: string; ok: true; value: T } | { name: string; ok: false; error: McpHostError };
 
+/** The latency of each replica of one server. */
+export interface ReplicaPing {
+  replica: number;
+  pid?: number;
+  ms?: number;
+  error?: McpHostError;
+}
+
+interface ServerState {
+  config: StdioServerConfig;
+  pool: ServerPool;
+  policy: ToolPolicy;
+  cache: ResultCache | undefined;
+  /** The tool list, kept until the server says it changed. */
+  tools: Promise<Tool[]> | undefined;
+}
+
 export class Host {
-  private readonly running = new Map<string, Promise<ConnectedServer>>();
-  private readonly started: ConnectedServer[] = [];
-  private readonly processes = new Set<ServerProcess>();
+  private readonly states = new Map<string, ServerState>();
   private isClosing = false;
 
   constructor(private readonly options: HostOptions) {}
@@ -97,26 +144,16 @@ export class Host {
       throw new McpHostError(
         'SERVER_NOT_FOUND',
         `No server named "${name}" in ${this.options.config.path}${suggest(name, names)}`,
-        {
-          server: name,
-          available: names,
-        },
+        { server: name, available: names },
       );
     }
     return requireStdio(server);
   }
 
-  /** Starts the server (once) and performs the handshake. */
-  connect(name: string, options: CallOptions = {}): Promise<ConnectedServer> {
-    if (this.isClosing) return Promise.reject(new McpHostError('CANCELLED', 'The host is shutting down'));
-    let connection = this.running.get(name);
-    if (!connection) {
-      connection = this.start(this.serverConfig(name), options);
-      this.running.set(name, connection);
-      // A failed start is not cached: the next call may try again.
-      connection.catch(() => this.running.delete(name));
-    }
-    return connection;
+  /** A ready replica of the server (the least busy), starting one if none runs, handshake included. */
+  async connect(name: string, options: CallOptions = {}): Promise<ConnectedServer> {
+    const link = await this.state(name, options).pool.acquire();
+    return { name, client: link.client, replica: link.slot, pid: link.pid, stderrTail: link.stderrTail };
   }
 
   /** Connects to several servers in parallel; each outcome is reported separately. */
@@ -124,36 +161,64 @@ export class Host {
     return settleEach(names, (name) => this.connect(name, options));
   }
 
-  /** Starts the servers in parallel and lists everything each one offers. */
-  discover(names: string[] = this.serverNames(), options: CallOptions = {}): Promise<Settled<ServerDescription>[]> {
-    return settleEach(names, async (name) => describe(await this.connect(name, options), options));
-  }
-
-  /** Pings each server in parallel; the value is the round-trip time in milliseconds. */
-  ping(names: string[] = this.serverNames(), options: CallOptions = {}): Promise<Settled<number>[]> {
+  /** Starts every replica of each server, for long-running work (bench, daemon). */
+  startAll(names: string[] = this.serverNames(), options: CallOptions = {}): Promise<Settled<number>[]> {
     return settleEach(names, async (name) => {
-      const { client } = await this.connect(name, options);
-      const startedAt = performance.now();
-      await client.ping(options);
-      return performance.now() - startedAt;
+      const { pool } = this.state(name, options);
+      await pool.startAll();
+      return pool.size;
     });
   }
 
-  /** Calls a tool on a server. A tool failure is a result with `isError: true`, not an exception. */
-  async callTool(
-    server: string,
-    tool: string,
-    args: Record<string, unknown>,
-    options: CallOptions = {},
-  ): Promise<CallToolResult> {
-    const { client } = await this.connect(server, options);
-    return client.callTool(tool, args, this.callOptions(server, options));
+  /** Starts the servers in parallel and lists everything each one offers. */
+  discover(names: string[] = this.serverNames(), options: CallOptions = {}): Promise<Settled<ServerDescription>[]> {
+    return settleEach(names, (name) => this.describe(name, options));
   }
 
-  /** Finds a tool's declaration. @throws McpHostError `NOT_FOUND` with a suggestion. */
+  /** Pings one replica of each server in parallel; the value is the round-trip time in milliseconds. */
+  ping(names: string[] = this.serverNames(), options: CallOptions = {}): Promise<Settled<number>[]> {
+    return settleEach(names, async (name) => {
+      const { client } = await this.connect(name, options);
+      return timed(() => client.ping(options));
+    });
+  }
+
+  /** Starts every replica of each server and pings each one. A server fails only when no replica answers. */
+  pingReplicas(names: string[] = this.serverNames(), options: CallOptions = {}): Promise<Settled<ReplicaPing[]>[]> {
+    return settleEach(names, async (name) => {
+      const { pool } = this.state(name, options);
+      await pool.startAll();
+      return Promise.all(
+        pool.readyLinks().map(async (link): Promise<ReplicaPing> => {
+          try {
+            return { replica: link.slot, pid: link.pid, ms: await timed(() => link.client.ping(options)) };
+          } catch (error) {
+            return { replica: link.slot, pid: link.pid, error: toHostError(error, name) };
+          }
+        }),
+      );
+    });
+  }
+
+  /** What each replica of a server has done. */
+  replicaStats(name: string): ReplicaStats[] {
+    return this.states.get(name)?.pool.stats() ?? [];
+  }
+
+  /** The server's tools that the policy allows, kept until the server sends `tools/list_changed`. */
+  async listTools(server: string, options: CallOptions = {}): Promise<Tool[]> {
+    const state = this.state(server, options);
+    if (!state.tools) {
+      state.tools = state.pool.run((link) => link.client.listTools(this.callOptions(state, options)));
+      state.tools.catch(() => (state.tools = undefined)); // a failed listing is not kept
+    }
+    return (await state.tools).filter((tool) => state.policy.isAllowed(tool.name));
+  }
+
+  /** Finds a tool's declaration. @throws McpHostError `DENIED` by policy, `NOT_FOUND` with a suggestion. */
   async findTool(server: string, tool: string, options: CallOptions = {}): Promise<Tool> {
-    const { client } = await this.connect(server, options);
-    const tools = await client.listTools(this.callOptions(server, options));
+    this.state(server, options).policy.assertAllowed(server, tool);
+    const tools = await this.listTools(server, options);
     const found = tools.find((entry) => entry.name === tool);
     if (!found) {
       const names = tools.map((entry) => entry.name);
@@ -166,9 +231,43 @@ export class Host {
     return found;
   }
 
+  /**
+   * Calls a tool on the least busy replica. A tool failure is a result with `isError: true`, not an exception.
+   * Results of read-only tools come from the cache when the server has one.
+   * @throws McpHostError `DENIED` (before anything reaches the server), and the client's errors.
+   */
+  async callTool(
+    server: string,
+    tool: string,
+    args: Record<string, unknown>,
+    options: CallOptions = {},
+  ): Promise<CallToolResult> {
+    const state = this.state(server, options);
+    state.policy.assertAllowed(server, tool);
+    const cache = state.cache && (await this.isReadOnly(server, tool, options)) ? state.cache : undefined;
+    const key = cache && toolKey(tool, args);
+    const cached = key === undefined ? undefined : cache?.get<CallToolResult>(key);
+    if (cached) return cached;
+    const result = await state.pool.run((link) => link.client.callTool(tool, args, this.callOptions(state, options)));
+    if (key !== undefined && !result.isError) cache?.set(key, result);
+    return result;
+  }
+
+  /** Reads a resource (from the cache when the server has one and the resource has not changed). */
   async readResource(server: string, uri: string, options: CallOptions = {}): Promise<ReadResourceResult> {
-    const { client } = await this.connect(server, options);
-    return client.readResource(uri, this.callOptions(server, options));
+    const state = this.state(server, options);
+    const key = resourceKey(uri);
+    const cached = state.cache?.get<ReadResourceResult>(key);
+    if (cached) return cached;
+    return state.pool.run(async ({ client }) => {
+      const result = await client.readResource(uri, this.callOptions(state, options));
+      if (state.cache) {
+        state.cache.set(key, result);
+        // Ask to hear when it changes, so the cached copy can be dropped at once rather than at expiry.
+        if (client.serverCapabilities?.resources?.subscribe) client.subscribeResource(uri).catch(() => undefined);
+      }
+      return result;
+    });
   }
 
   async getPrompt(
@@ -177,8 +276,8 @@ export class Host {
     args: Record<string, string>,
     options: CallOptions = {},
   ): Promise<GetPromptResult> {
-    const { client } = await this.connect(server, options);
-    return client.getPrompt(prompt, args, this.callOptions(server, options));
+    const state = this.state(server, options);
+    return state.pool.run(({ client }) => client.getPrompt(prompt, args, this.callOptions(state, options)));
   }
 
   /**
@@ -189,42 +288,130 @@ export class Host {
     this.isClosing = true;
     const graceMs = options.graceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
     const termMs = options.termMs ?? DEFAULT_SHUTDOWN_TERM_MS;
-    for (const { client } of this.started) client.close(new McpHostError('CANCELLED', 'The host is shutting down'));
-    await Promise.all([...this.processes].map((process) => process.close({ graceMs, termMs })));
+    await Promise.all([...this.states.values()].map(({ pool }) => pool.close({ graceMs, termMs })));
   }
 
-  private async start(config: StdioServerConfig, options: CallOptions): Promise<ConnectedServer> {
+  private state(name: string, options: CallOptions): ServerState {
+    if (this.isClosing) throw new McpHostError('CANCELLED', 'The host is shutting down', { server: name });
+    let state = this.states.get(name);
+    if (state) return state;
+    const config = this.serverConfig(name);
+    const connector = this.options.connector ?? spawnConnector(this.options.env);
+    const pool = new ServerPool({
+      name,
+      replicas: config.replicas,
+      start: async (index) => {
+        const { onServerStderr } = this.options;
+        const link = await connector({
+          config,
+          replica: index,
+          clientOptions: this.clientOptions(config),
+          onStderrLine: onServerStderr && ((line) => onServerStderr(name, line)),
+          options: { ...options, timeoutMs: options.timeoutMs ?? config.timeoutMs ?? this.options.timeoutMs },
+        });
+        this.watch(state!, link.client);
+        return link;
+      },
+      onRestart: (index, reason) => this.options.onReplicaRestart?.(name, index, reason),
+    });
+    state = {
+      config,
+      pool,
+      policy: new ToolPolicy(config.tools),
+      cache: config.cache ? new ResultCache(config.cache.ttlMs) : undefined,
+      tools: undefined,
+    };
+    this.states.set(name, state);
+    return state;
+  }
+
+  /** Keeps the tool list and the cache true to what the server announces. */
+  private watch(state: ServerState, client: McpClient): void {
+    client.onNotification('notifications/tools/list_changed', () => {
+      state.tools = undefined;
+      state.cache?.invalidate(TOOL_PREFIX);
+    });
+    client.onNotification('notifications/resources/updated', ({ uri }) => state.cache?.invalidate(resourceKey(uri)));
+  }
+
+  private clientOptions(config: StdioServerConfig): McpClientOptions {
+    const { name } = config;
+    const { onInvalidLine } = this.options;
+    return {
+      name,
+      clientInfo: this.options.clientInfo,
+      hooks: this.options.hooks,
+      defaultTimeoutMs: config.timeoutMs ?? this.options.timeoutMs,
+      maxMessageBytes: this.options.maxMessageBytes,
+      onInvalidLine: onInvalidLine && ((line) => onInvalidLine(name, line)),
+    };
+  }
+
+  private async isReadOnly(server: string, tool: string, options: CallOptions): Promise<boolean> {
+    const tools = await this.listTools(server, options);
+    return tools.find((entry) => entry.name === tool)?.annotations?.readOnlyHint === true;
+  }
+
+  private async describe(name: string, options: CallOptions): Promise<ServerDescription> {
+    const { client } = await this.connect(name, options);
+    const capabilities = client.serverCapabilities ?? {};
+    const [tools, resources, resourceTemplates, prompts] = await Promise.all([
+      capabilities.tools ? this.listTools(name, options) : [],
+      capabilities.resources ? client.listResources(options) : [],
+      capabilities.resources ? client.listResourceTemplates(options) : [],
+      capabilities.prompts ? client.listPrompts(options) : [],
+    ]);
+    return {
+      name,
+      serverInfo: client.serverInfo!,
+      protocolVersion: client.protocolVersion!,
+      capabilities,
+      instructions: client.instructions,
+      tools,
+      resources,
+      resourceTemplates,
+      prompts,
+    };
+  }
+
+  private callOptions(state: ServerState, options: CallOptions): CallOptions {
+    const configured = state.config.timeoutMs;
+    return options.timeoutMs === undefined && configured !== undefined
+      ? { ...options, timeoutMs: configured }
+      : options;
+  }
+}
+
+/**
+ * The default connector: spawn the server in its own process group with a minimal environment, connect a client
+ * to its stdio, and perform the handshake. A server that dies first fails with its exit code and stderr tail.
+ */
+export function spawnConnector(hostEnv: NodeJS.ProcessEnv): ServerConnector {
+  return async ({ config, clientOptions, onStderrLine, options }) => {
     const { name } = config;
     const process = spawnServerProcess({
       name,
       command: config.command,
       args: config.args,
-      env: serverEnvironment(this.options.env, config.env),
+      env: serverEnvironment(hostEnv, config.env),
       cwd: config.cwd,
-      onStderrLine: this.options.onServerStderr && ((line) => this.options.onServerStderr?.(name, line)),
+      onStderrLine,
     });
-    this.processes.add(process);
     const exitReason = (): Promise<Error | undefined> =>
       Promise.race([
         process.exited.then(() => process.exitError()),
         new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), EXIT_REASON_WAIT_MS).unref()),
       ]);
-    const client = new McpClient(process.stdout, process.stdin, {
-      name,
-      clientInfo: this.options.clientInfo,
-      hooks: this.options.hooks,
-      defaultTimeoutMs: config.timeoutMs ?? this.options.timeoutMs,
-      closeReason: exitReason,
-      onInvalidLine: this.options.onInvalidLine && ((line) => this.options.onInvalidLine?.(name, line)),
-    });
+    const client = new McpClient(process.stdout, process.stdin, { ...clientOptions, closeReason: exitReason });
     // The pipe may stay open after the server died (a grandchild holds it): the exit alone must fail pending calls.
-    void process.exited.then(() => client.close(process.exitError()));
+    const gone = process.exited.then(() => {
+      const reason = process.exitError();
+      client.close(reason);
+      return reason;
+    });
     try {
       // Whichever comes first: the handshake, or the process dying (then the error carries its exit and stderr).
-      await Promise.race([
-        client.initialize({ ...options, timeoutMs: options.timeoutMs ?? config.timeoutMs ?? this.options.timeoutMs }),
-        process.exited.then(() => Promise.reject(process.exitError())),
-      ]);
+      await Promise.race([client.initialize(options), gone.then((reason) => Promise.reject(reason))]);
     } catch (error) {
       client.close();
       await process.close({ graceMs: 0, termMs: DEFAULT_SHUTDOWN_TERM_MS });
@@ -232,47 +419,27 @@ export class Host {
         ? new McpHostError(
             'HANDSHAKE_FAILED',
             `Server ${name} did not answer initialize within ${error.context.timeoutMs} ms`,
-            {
-              ...error.context,
-              server: name,
-              stderrTail: process.stderrTail(),
-            },
+            { ...error.context, server: name, stderrTail: process.stderrTail() },
           )
-        : withServer(error, name, process);
+        : withStderr(toHostError(error, name), process.stderrTail());
     }
-    const connected = { name, client, process };
-    this.started.push(connected);
-    return connected;
-  }
-
-  private callOptions(server: string, options: CallOptions): CallOptions {
-    const configured = this.serverConfig(server).timeoutMs;
-    return options.timeoutMs === undefined && configured !== undefined
-      ? { ...options, timeoutMs: configured }
-      : options;
-  }
+    return {
+      client,
+      pid: process.pid,
+      gone,
+      stderrTail: () => process.stderrTail(),
+      close: async (closeOptions) => {
+        client.close(new McpHostError('CANCELLED', 'The host is shutting down', { server: name }));
+        await process.close(closeOptions);
+      },
+    };
+  };
 }
 
-async function describe(server: ConnectedServer, options: CallOptions): Promise<ServerDescription> {
-  const { client } = server;
-  const capabilities = client.serverCapabilities ?? {};
-  const [tools, resources, resourceTemplates, prompts] = await Promise.all([
-    capabilities.tools ? client.listTools(options) : [],
-    capabilities.resources ? client.listResources(options) : [],
-    capabilities.resources ? client.listResourceTemplates(options) : [],
-    capabilities.prompts ? client.listPrompts(options) : [],
-  ]);
-  return {
-    name: server.name,
-    serverInfo: client.serverInfo!,
-    protocolVersion: client.protocolVersion!,
-    capabilities,
-    instructions: client.instructions,
-    tools,
-    resources,
-    resourceTemplates,
-    prompts,
-  };
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const startedAt = performance.now();
+  await work();
+  return performance.now() - startedAt;
 }
 
 async function settleEach<T>(names: string[], run: (name: string) => Promise<T>): Promise<Settled<T>[]> {
@@ -303,10 +470,9 @@ function requireStdio(server: ServerConfig): StdioServerConfig {
   return server;
 }
 
-function withServer(error: unknown, name: string, process: ServerProcess): McpHostError {
-  const hostError = toHostError(error, name);
-  if (hostError.context.stderrTail === undefined) hostError.context.stderrTail = process.stderrTail();
-  return hostError;
+function withStderr(error: McpHostError, stderrTail: string[]): McpHostError {
+  if (error.context.stderrTail === undefined) error.context.stderrTail = stderrTail;
+  return error;
 }
 
 function toHostError(error: unknown, name: string): McpHostError {

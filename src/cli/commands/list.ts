@@ -112,7 +112,7 @@ async function listItems(
     connected.map(async (result) => {
       if (!result.ok) return { server: result.name, error: result.error };
       try {
-        return { server: result.name, items: await fetchItems(ctx, result.value, kind) };
+        return { server: result.name, items: await fetchItems(ctx, host, result.value, kind) };
       } catch (error) {
         return { server: result.name, error };
       }
@@ -139,12 +139,18 @@ async function listItems(
   return failures.length === 0 ? EXIT_CODE.OK : EXIT_CODE.SERVER_FAILED;
 }
 
-async function fetchItems(ctx: CliContext, { name, client }: ConnectedServer, kind: ItemKind): Promise<Item[]> {
+async function fetchItems(
+  ctx: CliContext,
+  host: Host,
+  { name, client }: ConnectedServer,
+  kind: ItemKind,
+): Promise<Item[]> {
   const capabilities = client.serverCapabilities ?? {};
   const options = ctx.requestOptions();
   // A server without the capability simply has none of these: not a failure.
   let items: (Tool | Resource | ResourceTemplate | Prompt)[] = [];
-  if (kind === 'tools' && capabilities.tools) items = await client.listTools(options);
+  // Tools come through the host, which hides those the config's policy denies.
+  if (kind === 'tools' && capabilities.tools) items = await host.listTools(name, options);
   if (kind === 'resources' && capabilities.resources) items = await client.listResources(options);
   if (kind === 'templates' && capabilities.resources) items = await client.listResourceTemplates(options);
   if (kind === 'prompts' && capabilities.prompts) items = await client.listPrompts(options);

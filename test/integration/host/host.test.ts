@@ -106,13 +106,13 @@ describe('Host', () => {
   it('closes every server, grandchildren included, quickly', async () => {
     const host = makeHost({ family: node('grandchild'), sink: node('kitchen-sink') });
     const [family, sink] = await Promise.all([host.connect('family'), host.connect('sink')]);
-    await expect.poll(() => family.process.stderrTail().join('\n')).toMatch(/grandchild pid \d+/);
-    const grandchild = Number(/grandchild pid (\d+)/.exec(family.process.stderrTail().join('\n'))![1]);
+    await expect.poll(() => family.stderrTail().join('\n')).toMatch(/grandchild pid \d+/);
+    const grandchild = Number(/grandchild pid (\d+)/.exec(family.stderrTail().join('\n'))![1]);
     const startedAt = Date.now();
     await host.closeAll();
     expect(Date.now() - startedAt).toBeLessThan(2_000);
-    expect(isGone(family.process.pid!)).toBe(true);
-    expect(isGone(sink.process.pid!)).toBe(true);
+    expect(isGone(family.pid!)).toBe(true);
+    expect(isGone(sink.pid!)).toBe(true);
     await expect.poll(() => isGone(grandchild), { timeout: 5_000 }).toBe(true);
   });
 

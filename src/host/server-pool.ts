@@ -1,0 +1,218 @@
+/**
+ * The replicas of one configured server: N processes with one client each. Requests go to the ready replica with
+ * the fewest requests in flight; a replica that dies is replaced with exponential backoff, up to a limit.
+ */
+
+import type { McpClient } from '../client/index.js';
+import { McpHostError } from '../protocol/errors.js';
+
+/** One running replica, as a connector makes it. */
+export interface ReplicaLink {
+  client: McpClient;
+  /** Process id, when the replica is a local process. */
+  pid?: number;
+  /** Settles with the reason once the replica is gone (crash, exit, or closed). */
+  gone: Promise<McpHostError>;
+  stderrTail(): string[];
+  /** Ends the replica. */
+  close(options: { graceMs: number; termMs: number }): Promise<void>;
+}
+
+/** What a replica has done, for `ping`, `bench` and status output. */
+export interface ReplicaStats {
+  index: number;
+  state: 'starting' | 'ready' | 'restarting' | 'failed' | 'closed';
+  pid?: number;
+  inFlight: number;
+  /** Requests completed (successfully or not) by this slot, across restarts. */
+  completed: number;
+  restarts: number;
+  /** Why the last replica in this slot went away. */
+  lastError?: string;
+}
+
+export interface ServerPoolOptions {
+  name: string;
+  replicas: number;
+  /** Starts one replica. Rejects with an McpHostError when it cannot. */
+  start: (index: number) => Promise<ReplicaLink>;
+  /** First restart delay; doubles per consecutive failure. @default 100 */
+  restartDelayMs?: number;
+  /** Most consecutive restarts of one slot before it is left failed. @default 5 */
+  maxRestarts?: number;
+  /** Told about each replacement, for logs. */
+  onRestart?: (index: number, reason: McpHostError) => void;
+}
+
+interface Slot extends ReplicaStats {
+  link?: ReplicaLink;
+  starting?: Promise<ReplicaLink>;
+  timer?: NodeJS.Timeout;
+  /** Consecutive failures; reset when a replica has served a request. */
+  failures: number;
+}
+
+/** Longest wait between restarts. */
+const MAX_RESTART_DELAY_MS = 5_000;
+
+export class ServerPool {
+  private readonly slots: Slot[];
+  private isClosed = false;
+  private lastFailure: McpHostError | undefined;
+
+  constructor(private readonly options: ServerPoolOptions) {
+    this.slots = Array.from({ length: Math.max(1, options.replicas) }, (_, index) => ({
+      index,
+      state: 'closed' as const,
+      inFlight: 0,
+      completed: 0,
+      restarts: 0,
+      failures: 0,
+    }));
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** Starts every replica (for long-running modes) and waits until each is ready or has failed. */
+  async startAll(): Promise<void> {
+    await Promise.allSettled(this.slots.map((slot) => this.ensureStarted(slot)));
+    if (!this.slots.some((slot) => slot.state === 'ready')) throw this.failure();
+  }
+
+  /**
+   * A ready replica with the fewest requests in flight, starting the first one if none runs. A one-shot command
+   * therefore starts a single process, whatever `replicas` says.
+   */
+  async acquire(): Promise<ReplicaLink & { slot: number }> {
+    if (this.isClosed) throw new McpHostError('CANCELLED', 'The host is shutting down', { server: this.options.name });
+    let best: Slot | undefined;
+    for (const slot of this.slots) {
+      if (slot.state === 'ready' && (best === undefined || slot.inFlight < best.inFlight)) best = slot;
+    }
+    if (best?.link) return { ...best.link, slot: best.index };
+    // Prefer a start already under way; then a slot never started; then one waiting out its restart delay, which a
+    // waiting request cuts short (the failure count still bounds a crash loop).
+    const slot =
+      this.slots.find((candidate) => candidate.starting) ??
+      this.slots.find((candidate) => candidate.state === 'closed') ??
+      this.slots.find((candidate) => candidate.state === 'restarting');
+    if (!slot) throw this.failure();
+    if (slot.timer) {
+      clearTimeout(slot.timer);
+      slot.timer = undefined;
+    }
+    const link = await this.ensureStarted(slot);
+    return { ...link, slot: slot.index };
+  }
+
+  /** Runs `work` on the least busy replica, counting it as in flight there. */
+  async run<T>(work: (link: ReplicaLink) => Promise<T>): Promise<T> {
+    const link = await this.acquire();
+    const slot = this.slots[link.slot]!;
+    slot.inFlight += 1;
+    try {
+      const result = await work(link);
+      slot.failures = 0;
+      return result;
+    } finally {
+      slot.inFlight -= 1;
+      slot.completed += 1;
+    }
+  }
+
+  stats(): ReplicaStats[] {
+    return this.slots.map(({ index, state, pid, inFlight, completed, restarts, lastError }) => ({
+      index,
+      state,
+      pid,
+      inFlight,
+      completed,
+      restarts,
+      ...(lastError !== undefined && { lastError }),
+    }));
+  }
+
+  /** The running replicas' links, for work that must reach each (ping per replica). */
+  readyLinks(): (ReplicaLink & { slot: number })[] {
+    return this.slots.flatMap((slot) =>
+      slot.state === 'ready' && slot.link ? [{ ...slot.link, slot: slot.index }] : [],
+    );
+  }
+
+  /** Ends every replica; no replacement happens afterwards. */
+  async close(options: { graceMs: number; termMs: number }): Promise<void> {
+    this.isClosed = true;
+    await Promise.all(
+      this.slots.map(async (slot) => {
+        if (slot.timer) clearTimeout(slot.timer);
+        const link = slot.link ?? (await slot.starting?.catch(() => undefined));
+        slot.state = 'closed';
+        await link?.close(options);
+      }),
+    );
+  }
+
+  private ensureStarted(slot: Slot): Promise<ReplicaLink> {
+    if (slot.link && slot.state === 'ready') return Promise.resolve(slot.link);
+    if (slot.starting) return slot.starting;
+    slot.state = slot.restarts > 0 ? 'restarting' : 'starting';
+    const starting = this.options.start(slot.index).then(
+      (link) => {
+        slot.starting = undefined;
+        if (this.isClosed) {
+          void link.close({ graceMs: 0, termMs: 500 });
+          throw new McpHostError('CANCELLED', 'The host is shutting down', { server: this.options.name });
+        }
+        slot.link = link;
+        slot.pid = link.pid;
+        slot.state = 'ready';
+        void link.gone.then((reason) => this.replaced(slot, link, reason));
+        return link;
+      },
+      (error: unknown) => {
+        slot.starting = undefined;
+        slot.state = 'failed';
+        this.lastFailure = error instanceof McpHostError ? error : undefined;
+        slot.lastError = error instanceof Error ? error.message : String(error);
+        throw error;
+      },
+    );
+    slot.starting = starting;
+    return starting;
+  }
+
+  /** A replica went away: unless we are closing, start another after a delay that grows with each failure. */
+  private replaced(slot: Slot, link: ReplicaLink, reason: McpHostError): void {
+    if (slot.link !== link || this.isClosed) return;
+    slot.link = undefined;
+    slot.pid = undefined;
+    slot.lastError = reason.message;
+    this.lastFailure = reason;
+    const maxRestarts = this.options.maxRestarts ?? 5;
+    if (slot.failures >= maxRestarts) {
+      slot.state = 'failed';
+      return;
+    }
+    slot.failures += 1;
+    slot.restarts += 1;
+    slot.state = 'restarting';
+    this.options.onRestart?.(slot.index, reason);
+    const delayMs = Math.min((this.options.restartDelayMs ?? 100) * 2 ** (slot.failures - 1), MAX_RESTART_DELAY_MS);
+    slot.timer = setTimeout(() => {
+      slot.timer = undefined;
+      this.ensureStarted(slot).catch(() => undefined);
+    }, delayMs);
+    slot.timer.unref();
+  }
+
+  private failure(): McpHostError {
+    return (
+      this.lastFailure ??
+      new McpHostError('SERVER_EXITED', `Server ${this.options.name} has no running replica`, {
+        server: this.options.name,
+      })
+    );
+  }
+}
