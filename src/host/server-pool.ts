@@ -13,9 +13,9 @@ export interface ReplicaLink {
   pid?: number;
   /** Settles with the reason once the replica is gone (crash, exit, or closed). */
   gone: Promise<McpHostError>;
-  stderrTail(): string[];
+  stderrTail: () => string[];
   /** Ends the replica. */
-  close(options: { graceMs: number; termMs: number }): Promise<void>;
+  close: (options: { graceMs: number; termMs: number }) => Promise<void>;
 }
 
 /** What a replica has done, for `ping`, `bench` and status output. */
@@ -95,7 +95,7 @@ export class ServerPool {
     // Prefer a start already under way; then a slot never started; then one waiting out its restart delay, which a
     // waiting request cuts short (the failure count still bounds a crash loop).
     const slot =
-      this.slots.find((candidate) => candidate.starting) ??
+      this.slots.find((candidate) => candidate.starting !== undefined) ??
       this.slots.find((candidate) => candidate.state === 'closed') ??
       this.slots.find((candidate) => candidate.state === 'restarting');
     if (!slot) throw this.failure();
