@@ -87,10 +87,7 @@ export class ServerPool {
    */
   async acquire(): Promise<ReplicaLink & { slot: number }> {
     if (this.isClosed) throw new McpHostError('CANCELLED', 'The host is shutting down', { server: this.options.name });
-    let best: Slot | undefined;
-    for (const slot of this.slots) {
-      if (slot.state === 'ready' && (best === undefined || slot.inFlight < best.inFlight)) best = slot;
-    }
+    const best = this.leastBusy();
     if (best?.link) return { ...best.link, slot: best.index };
     // Prefer a start already under way; then a slot never started; then one waiting out its restart delay, which a
     // waiting request cuts short (the failure count still bounds a crash loop).
@@ -109,17 +106,32 @@ export class ServerPool {
 
   /** Runs `work` on the least busy replica, counting it as in flight there. */
   async run<T>(work: (link: ReplicaLink) => Promise<T>): Promise<T> {
-    const link = await this.acquire();
-    const slot = this.slots[link.slot]!;
+    let slot = this.leastBusy();
+    if (!slot) {
+      await this.acquire();
+      slot = this.leastBusy();
+      if (!slot) throw this.failure();
+    }
+    // Counted in the same synchronous step as the choice, so a burst of calls spreads over the replicas.
     slot.inFlight += 1;
     try {
-      const result = await work(link);
+      const result = await work(slot.link!);
       slot.failures = 0;
       return result;
     } finally {
       slot.inFlight -= 1;
       slot.completed += 1;
     }
+  }
+
+  /** The ready replica with the fewest requests in flight, if any. */
+  private leastBusy(): Slot | undefined {
+    if (this.isClosed) return undefined;
+    let best: Slot | undefined;
+    for (const slot of this.slots) {
+      if (slot.state === 'ready' && slot.link && (best === undefined || slot.inFlight < best.inFlight)) best = slot;
+    }
+    return best;
   }
 
   stats(): ReplicaStats[] {
