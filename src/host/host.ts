@@ -398,10 +398,7 @@ export function spawnConnector(hostEnv: NodeJS.ProcessEnv): ServerConnector {
       onStderrLine,
     });
     const exitReason = (): Promise<Error | undefined> =>
-      Promise.race([
-        process.exited.then(() => process.exitError()),
-        new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), EXIT_REASON_WAIT_MS).unref()),
-      ]);
+      Promise.race([process.exited.then(() => process.exitError()), delay(EXIT_REASON_WAIT_MS)]);
     const client = new McpClient(process.stdout, process.stdin, { ...clientOptions, closeReason: exitReason });
     // The pipe may stay open after the server died (a grandchild holds it): the exit alone must fail pending calls.
     const gone = process.exited.then(() => {
@@ -414,14 +411,18 @@ export function spawnConnector(hostEnv: NodeJS.ProcessEnv): ServerConnector {
       await Promise.race([client.initialize(options), gone.then((reason) => Promise.reject(reason))]);
     } catch (error) {
       client.close();
+      if (error instanceof McpHostError && error.code === 'REQUEST_TIMEOUT') {
+        await process.close({ graceMs: 0, termMs: DEFAULT_SHUTDOWN_TERM_MS });
+        throw new McpHostError(
+          'HANDSHAKE_FAILED',
+          `Server ${name} did not answer initialize within ${error.context.timeoutMs} ms`,
+          { ...error.context, server: name, stderrTail: process.stderrTail() },
+        );
+      }
+      // A server that died during the handshake is the cause; the closed pipe is only the symptom.
+      const died = await Promise.race([gone, delay(EXIT_REASON_WAIT_MS)]);
       await process.close({ graceMs: 0, termMs: DEFAULT_SHUTDOWN_TERM_MS });
-      throw error instanceof McpHostError && error.code === 'REQUEST_TIMEOUT'
-        ? new McpHostError(
-            'HANDSHAKE_FAILED',
-            `Server ${name} did not answer initialize within ${error.context.timeoutMs} ms`,
-            { ...error.context, server: name, stderrTail: process.stderrTail() },
-          )
-        : withStderr(toHostError(error, name), process.stderrTail());
+      throw died ?? withStderr(toHostError(error, name), process.stderrTail());
     }
     return {
       client,
@@ -434,6 +435,11 @@ export function spawnConnector(hostEnv: NodeJS.ProcessEnv): ServerConnector {
       },
     };
   };
+}
+
+/** Resolves with undefined after `ms`, without keeping the process alive. */
+function delay(ms: number): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
 }
 
 async function timed(work: () => Promise<unknown>): Promise<number> {

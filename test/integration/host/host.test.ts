@@ -116,6 +116,19 @@ describe('Host', () => {
     await expect.poll(() => isGone(grandchild), { timeout: 5_000 }).toBe(true);
   });
 
+  it('hides denied tools from discovery and refuses them before the server is started', async () => {
+    const host = makeHost({ sink: node('kitchen-sink', { tools: { allow: ['add', 'co*'], deny: ['count'] } }) });
+    await expect(host.callTool('sink', 'count', { to: 1 })).rejects.toMatchObject({
+      code: 'DENIED',
+      context: { server: 'sink', tool: 'count' },
+    });
+    await expect(host.findTool('sink', 'fail')).rejects.toMatchObject({ code: 'DENIED' });
+    expect(host.replicaStats('sink').map((replica) => replica.state)).toEqual(['closed']); // nothing was started
+    const [sink] = await host.discover(['sink']);
+    if (!sink?.ok) throw new Error('discovery failed');
+    expect(sink.value.tools.map((tool) => tool.name)).toEqual(['add']);
+  });
+
   it('reports an HTTP server as not supported yet', () => {
     const host = makeHost({ remote: { url: 'https://example.invalid/mcp' } });
     expect(() => host.serverConfig('remote')).toThrow(/HTTP transports are not supported yet/);
