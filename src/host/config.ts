@@ -56,6 +56,11 @@ export interface StdioServerConfig {
    * output. Variables every server inherits anyway (PATH, HOME, …) and written defaults are not included.
    */
   secretValues: string[];
+  /**
+   * Interpolation problems (an unset `${VAR}` without default), each naming the field and the variable. A server
+   * with problems stays in the config so that the others work; using it fails with CONFIG_INVALID.
+   */
+  unresolved?: string[];
 }
 
 /** A remote server (`url`). Recognised so it can be reported; this version cannot connect to it. */
@@ -344,6 +349,9 @@ function resolveStdioServer(
   const disabled = entry.disabled ?? false;
   const secrets = new Set<string>();
   const problemsBefore = problems.length;
+  // An unset variable is this server's problem, not the file's: the other servers stay usable, and the error
+  // comes up (naming the variable and the field) when this one is used.
+  const unresolved: string[] = [];
   const expand = (value: string, field: PathSegment[], isSecretBearing: boolean): string => {
     try {
       const result = interpolate(value, env, { onUnset: disabled ? 'keep' : 'error' });
@@ -351,7 +359,7 @@ function resolveStdioServer(
       return result.value;
     } catch (error) {
       if (!(error instanceof InterpolationError)) throw error;
-      problems.push(`${formatPath([...at, ...field])}: ${error.message}`);
+      unresolved.push(`${formatPath([...at, ...field])}: ${error.message}`);
       return value;
     }
   };
@@ -380,6 +388,7 @@ function resolveStdioServer(
     replicas: entry.replicas ?? 1,
     ...(entry.cache !== undefined && { cache: entry.cache }),
     ...(entry.tools !== undefined && { tools: entry.tools }),
+    ...(unresolved.length > 0 && { unresolved }),
     secretValues: [...secrets],
   };
 }

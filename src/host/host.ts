@@ -147,7 +147,7 @@ export class Host {
         { server: name, available: names },
       );
     }
-    return requireStdio(server);
+    return requireStdio(server, this.options.config.path);
   }
 
   /** A ready replica of the server (the least busy), starting one if none runs, handshake included. */
@@ -460,7 +460,7 @@ async function settleEach<T>(names: string[], run: (name: string) => Promise<T>)
   );
 }
 
-function requireStdio(server: ServerConfig): StdioServerConfig {
+function requireStdio(server: ServerConfig, configPath: string): StdioServerConfig {
   if (server.kind !== 'stdio') {
     throw new McpHostError(
       'CONFIG_INVALID',
@@ -472,6 +472,10 @@ function requireStdio(server: ServerConfig): StdioServerConfig {
     throw new McpHostError('CONFIG_INVALID', `Server ${server.name} is disabled in the config`, {
       server: server.name,
     });
+  }
+  if (server.unresolved) {
+    const problems = server.unresolved.map((problem) => `${configPath}: ${problem}`);
+    throw new McpHostError('CONFIG_INVALID', problems.join('\n'), { server: server.name, file: configPath, problems });
   }
   return server;
 }

@@ -88,15 +88,23 @@ describe('interpolation', () => {
     expect(serverEnv.MCP_HOST_CONFIG).toBeUndefined();
   });
 
-  it('exits 2 naming the variable and where it is used when it is not set', async () => {
+  it('exits 2 naming the variable and where it is used when it is not set, and the other servers still work', async () => {
     const cwd = directory('unset');
     workspace.writeConfig(
-      { mcpServers: { api: { command: 'node', env: { API_KEY: '${E2E_UNSET_KEY}' } } } },
+      {
+        mcpServers: {
+          api: { command: 'node', env: { API_KEY: '${E2E_UNSET_KEY}' } },
+          echo: { command: process.execPath, args: [fixture('echo')] },
+        },
+      },
       'unset/mcp.config.json',
     );
-    const result = await mcpHost(['ping'], { cwd });
+    const result = await mcpHost(['call', 'api.anything'], { cwd });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('mcp.config.json: mcpServers.api.env.API_KEY: ${E2E_UNSET_KEY} is not set');
+    const other = await mcpHost(['call', 'echo.echo', 'text=fine'], { cwd });
+    expect(other.exitCode).toBe(0);
+    expect(other.stdout).toContain('fine');
   });
 
   it('keeps an interpolated secret out of error output', async () => {

@@ -181,13 +181,15 @@ describe('parseConfig: interpolation', () => {
     expect(server.secretValues.sort()).toEqual(['eu', 'sk-live-123', 'tok-456']);
   });
 
-  it('names the variable and the field when a variable is unset', () => {
-    expect(problem({ mcpServers: { weather: { command: 'node', env: { API_KEY: '${WEATHER_KEY}' } } } })).toBe(
-      'mcp.config.json: mcpServers.weather.env.API_KEY: ${WEATHER_KEY} is not set',
-    );
-    expect(problem({ mcpServers: { weather: { command: 'node', args: ['a', '--k=${K}'] } } })).toBe(
-      'mcp.config.json: mcpServers.weather.args[1]: ${K} is not set',
-    );
+  it('names the variable and the field when a variable is unset, as a problem of that server only', () => {
+    const config = {
+      mcpServers: { weather: { command: 'node', env: { API_KEY: '${WEATHER_KEY}' } }, ok: { command: 'node' } },
+    };
+    expect(stdio(config, 'weather').unresolved).toEqual(['mcpServers.weather.env.API_KEY: ${WEATHER_KEY} is not set']);
+    expect(stdio(config, 'ok').unresolved).toBeUndefined();
+    expect(
+      stdio({ mcpServers: { weather: { command: 'node', args: ['a', '--k=${K}'] } } }, 'weather').unresolved,
+    ).toEqual(['mcpServers.weather.args[1]: ${K} is not set']);
   });
 
   it('does not fail for an unset variable in a disabled server', () => {
@@ -196,8 +198,8 @@ describe('parseConfig: interpolation', () => {
   });
 
   it('reports a malformed reference with its field', () => {
-    expect(problem({ mcpServers: { a: { command: 'node', cwd: '${oops' } } })).toMatch(
-      /^mcp\.config\.json: mcpServers\.a\.cwd: unterminated "\$\{"/,
+    expect(stdio({ mcpServers: { a: { command: 'node', cwd: '${oops' } } }, 'a').unresolved?.[0]).toMatch(
+      /^mcpServers\.a\.cwd: unterminated "\$\{"/,
     );
   });
 });
@@ -293,12 +295,12 @@ describe('parseConfig: validation messages', () => {
 
   it('reports every problem, one line each, and lists them in context', () => {
     try {
-      parse({ mcpServers: { a: { command: 1 }, b: { command: 'n', env: { K: '${UNSET}' } } } });
+      parse({ mcpServers: { a: { command: 1 }, b: { command: 'n', args: 'x' } } });
       expect.unreachable();
     } catch (error) {
       expect((error as McpHostError).message.split('\n')).toEqual([
         'mcp.config.json: mcpServers.a.command: expected string, got number 1',
-        'mcp.config.json: mcpServers.b.env.K: ${UNSET} is not set',
+        'mcp.config.json: mcpServers.b.args: expected array, got string "x"',
       ]);
       expect((error as McpHostError).context).toMatchObject({ file: CONFIG_FILE, problems: expect.any(Array) });
     }
