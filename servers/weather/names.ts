@@ -22,6 +22,29 @@ const LATIN_LETTERS: Record<string, string> = {
  * dropped, any other punctuation a single space.
  */
 export function foldName(text: string): string {
+  let folded = foldedNames.get(text);
+  if (folded === undefined) {
+    folded = PLAIN_ASCII.test(text) ? foldAscii(text) : foldUnicode(text);
+    // Country, province and city names repeat thousands of times while the index is built; queries are few.
+    if (foldedNames.size < MAX_FOLDED_NAMES) foldedNames.set(text, folded);
+  }
+  return folded;
+}
+
+const foldedNames = new Map<string, string>();
+const MAX_FOLDED_NAMES = 50_000;
+/** Printable ASCII: no accents to strip, so Unicode normalisation (the costly part) can be skipped. */
+const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+
+function foldAscii(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/['`]/g, '')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+function foldUnicode(text: string): string {
   return text
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
