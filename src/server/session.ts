@@ -321,7 +321,10 @@ export class ServerSession {
   private handlerContext(context: RequestContext): HandlerContext {
     const progressToken = context.meta?.progressToken;
     return {
-      signal: context.signal,
+      // A getter, so the signal (and its AbortController) exists only for handlers that use it.
+      get signal() {
+        return context.signal;
+      },
       requestId: context.requestId,
       meta: context.meta,
       protocolVersion: this.protocolVersion ?? negotiateProtocolVersion(undefined),
