@@ -5,6 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
+import { createBenchCommand } from './commands/bench.js';
 import { createCallCommand } from './commands/call.js';
 import { createCompletionCommand } from './commands/completion.js';
 import { createDiscoverCommand } from './commands/discover.js';
@@ -22,6 +23,7 @@ const COMMANDS = [
   createReadCommand,
   createPromptCommand,
   createPingCommand,
+  createBenchCommand,
   createSchemaCommand,
   createCompletionCommand,
 ];
