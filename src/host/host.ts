@@ -189,11 +189,12 @@ export class Host {
       const { pool } = this.state(name, options);
       await pool.startAll();
       return Promise.all(
-        pool.readyLinks().map(async (link): Promise<ReplicaPing> => {
+        pool.replicas().map(async ({ slot, link, error }): Promise<ReplicaPing> => {
+          if (!link) return { replica: slot, error: toHostError(error, name) };
           try {
-            return { replica: link.slot, pid: link.pid, ms: await timed(() => link.client.ping(options)) };
-          } catch (error) {
-            return { replica: link.slot, pid: link.pid, error: toHostError(error, name) };
+            return { replica: slot, pid: link.pid, ms: await timed(() => link.client.ping(options)) };
+          } catch (failure) {
+            return { replica: slot, pid: link.pid, error: toHostError(failure, name) };
           }
         }),
       );

@@ -50,6 +50,8 @@ interface Slot extends ReplicaStats {
   timer?: NodeJS.Timeout;
   /** Consecutive failures; reset when a replica has served a request. */
   failures: number;
+  /** Why this slot's last replica failed or went away. */
+  failure?: McpHostError;
 }
 
 /** Longest wait between restarts. */
@@ -146,10 +148,12 @@ export class ServerPool {
     }));
   }
 
-  /** The running replicas' links, for work that must reach each (ping per replica). */
-  readyLinks(): (ReplicaLink & { slot: number })[] {
-    return this.slots.flatMap((slot) =>
-      slot.state === 'ready' && slot.link ? [{ ...slot.link, slot: slot.index }] : [],
+  /** Every replica: its link when it runs, otherwise why it does not (for work that must reach each, like ping). */
+  replicas(): { slot: number; link?: ReplicaLink; error?: McpHostError }[] {
+    return this.slots.map((slot) =>
+      slot.state === 'ready' && slot.link
+        ? { slot: slot.index, link: slot.link }
+        : { slot: slot.index, error: slot.failure ?? this.failure() },
     );
   }
 
@@ -187,6 +191,7 @@ export class ServerPool {
         slot.starting = undefined;
         slot.state = 'failed';
         this.lastFailure = error instanceof McpHostError ? error : undefined;
+        slot.failure = this.lastFailure;
         slot.lastError = error instanceof Error ? error.message : String(error);
         throw error;
       },
@@ -201,6 +206,7 @@ export class ServerPool {
     slot.link = undefined;
     slot.pid = undefined;
     slot.lastError = reason.message;
+    slot.failure = reason;
     this.lastFailure = reason;
     const maxRestarts = this.options.maxRestarts ?? 5;
     if (slot.failures >= maxRestarts) {

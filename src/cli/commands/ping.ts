@@ -5,7 +5,6 @@
 
 import { Command } from 'commander';
 import type { ReplicaPing, Settled } from '../../host/host.js';
-import type { ReplicaStats } from '../../host/server-pool.js';
 import type { CliContext } from '../context.js';
 import { EXIT_CODE } from '../exit-codes.js';
 import { formatMs, renderTable } from '../render.js';
@@ -14,9 +13,9 @@ import { selectServers } from '../targets.js';
 
 type ServerStatus = 'ok' | 'degraded' | 'failed';
 
-/** An error as `--json` shows it everywhere. `code` is missing only for a replica known solely by its message. */
+/** An error as `--json` shows it everywhere. */
 interface ErrorJson {
-  code?: string;
+  code: string;
   message: string;
   details?: Record<string, unknown>;
 }
@@ -49,7 +48,7 @@ export function createPingCommand(ctx: CliContext): Command {
           const selection = selectServers(host, requested);
           const results = await host.pingReplicas(selection.names, ctx.requestOptions());
           ctx.throwIfInterrupted();
-          const servers = results.map((result) => serverJson(ctx, result, host.replicaStats(result.name)));
+          const servers = results.map((result) => serverJson(ctx, result));
           if (ctx.options.isJson) {
             ctx.printJson({
               servers: [
@@ -70,11 +69,8 @@ export function createPingCommand(ctx: CliContext): Command {
     );
 }
 
-/**
- * One server's entry. Replicas that never became ready are not pinged by the host; they are reported from the
- * pool's statistics, with the reason they went away.
- */
-function serverJson(ctx: CliContext, result: Settled<ReplicaPing[]>, stats: readonly ReplicaStats[]): ServerJson {
+/** One server's entry: every replica, with the reason for each that did not answer. */
+function serverJson(ctx: CliContext, result: Settled<ReplicaPing[]>): ServerJson {
   if (!result.ok) return { name: result.name, status: 'failed', error: errorJson(ctx, result.error) };
   const replicas: ReplicaJson[] = result.value.map((ping) =>
     ping.ms !== undefined && ping.error === undefined
@@ -86,15 +82,6 @@ function serverJson(ctx: CliContext, result: Settled<ReplicaPing[]>, stats: read
           ...(ping.error && { error: errorJson(ctx, ping.error) }),
         },
   );
-  for (const slot of stats) {
-    if (replicas.some((replica) => replica.replica === slot.index)) continue;
-    replicas.push({
-      replica: slot.index,
-      pid: null,
-      status: 'failed',
-      error: { message: ctx.redact(slot.lastError ?? `replica ${slot.index} is ${slot.state}`) },
-    });
-  }
   replicas.sort((a, b) => a.replica - b.replica);
   const answered = replicas.flatMap((replica) => (replica.ms === undefined ? [] : [replica.ms]));
   const status: ServerStatus = answered.length === replicas.length ? 'ok' : answered.length > 0 ? 'degraded' : 'failed';
