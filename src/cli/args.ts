@@ -142,6 +142,22 @@ export function coerceText(text: string, schema: JsonSchema | undefined, field: 
 }
 
 /**
+ * The arguments of a call to `tool`: `base` plus the assignments, typed by its input schema and checked against it.
+ * @throws McpHostError `USAGE` naming each field that does not fit.
+ */
+export function toolArguments(
+  tool: { inputSchema: unknown },
+  assignments: readonly Assignment[],
+  base: Record<string, unknown>,
+  target: string,
+): Record<string, unknown> {
+  const schema = tool.inputSchema as JsonSchema;
+  const args = buildArguments(assignments, schema, base);
+  assertArgumentsMatch(args, schema, target);
+  return args;
+}
+
+/**
  * Checks arguments against the input schema before anything is sent.
  * @throws McpHostError `USAGE` listing every problem, one per line, each naming its field.
  */

@@ -37,6 +37,7 @@ const POSITIONALS: Record<string, { first: Completer; rest?: Completer }> = {
   ping: { first: { list: 'servers' }, rest: { list: 'servers' } },
   list: { first: { words: LIST_KINDS }, rest: { list: 'servers' } },
   call: { first: { list: 'tools' } },
+  bench: { first: { list: 'tools' } },
   schema: { first: { list: 'tools' } },
   prompt: { first: { list: 'prompts' } },
   read: { first: { list: 'servers' } },

@@ -7,12 +7,11 @@
 import { setMaxListeners } from 'node:events';
 import { Command, InvalidArgumentError } from 'commander';
 import type { ReplicaStats } from '../../host/server-pool.js';
-import { assertArgumentsMatch, buildArguments, loadArgsOption, parseAssignments } from '../args.js';
+import { loadArgsOption, parseAssignments, toolArguments } from '../args.js';
 import { runLoad } from '../bench-runner.js';
 import type { LoadReport } from '../bench-runner.js';
 import type { CliContext } from '../context.js';
 import { EXIT_CODE } from '../exit-codes.js';
-import type { JsonSchema } from '../json-schema.js';
 import { formatMs, renderTable } from '../render.js';
 import type { Cell } from '../render.js';
 import { parseTarget } from '../targets.js';
@@ -85,9 +84,7 @@ Examples:
           const requestOptions = ctx.requestOptions();
           // The tool and its arguments are checked on one replica: a typo or a denied tool starts no more.
           const definition = await host.findTool(server, tool, requestOptions);
-          const schema = definition.inputSchema as JsonSchema;
-          const args = buildArguments(assignments, schema, base);
-          assertArgumentsMatch(args, schema, target);
+          const args = toolArguments(definition, assignments, base, target);
           const [started] = await host.startAll([server], requestOptions);
           if (started && !started.ok) throw started.error;
           for (const replica of host.replicaStats(server)) {

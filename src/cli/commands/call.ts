@@ -3,10 +3,9 @@
 import { Command } from 'commander';
 import { McpHostError } from '../../protocol/errors.js';
 import type { CallToolResult } from '../../protocol/types.js';
-import { assertArgumentsMatch, buildArguments, loadArgsOption, parseAssignments } from '../args.js';
+import { loadArgsOption, parseAssignments, toolArguments } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT_CODE } from '../exit-codes.js';
-import type { JsonSchema } from '../json-schema.js';
 import { BinaryFiles, renderContent } from '../render.js';
 import { parseTarget } from '../targets.js';
 
@@ -44,9 +43,7 @@ Examples:
         return ctx.withHost(async (host) => {
           host.serverConfig(server);
           const definition = await host.findTool(server, tool, ctx.requestOptions());
-          const schema = definition.inputSchema as JsonSchema;
-          const args = buildArguments(assignments, schema, base);
-          assertArgumentsMatch(args, schema, target);
+          const args = toolArguments(definition, assignments, base, target);
           const onprogress = ctx.progressReporter(target);
           const result = await host.callTool(server, tool, args, {
             ...ctx.requestOptions(),
