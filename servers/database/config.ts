@@ -5,6 +5,7 @@
 
 import os from 'node:os';
 import path from 'node:path';
+import { readSettings } from '../../src/server/index.js';
 
 /** Rows `query` returns at most, unless `DATABASE_MAX_ROWS` says otherwise. @default 1000 */
 export const DEFAULT_MAX_ROWS = 1000;
@@ -19,29 +20,13 @@ export interface DatabaseConfig {
   maxRows: number;
 }
 
-/** A configuration problem; the message lists every bad variable, one per line. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-/** Reads the configuration. @throws ConfigError naming each bad variable and what was expected. */
+/** Reads the configuration. @throws SettingsError naming each bad variable and what was expected. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
-  const problems: string[] = [];
-  const check = <T>(read: () => T, fallback: T): T => {
-    try {
-      return read();
-    } catch (error) {
-      problems.push(error instanceof Error ? error.message : String(error));
-      return fallback;
-    }
-  };
-  const config: DatabaseConfig = {
+  return readSettings((check): DatabaseConfig => ({
     path: check(() => readDatabasePath(env), ''),
     isWritable: check(() => !readBoolean('DATABASE_READONLY', env.DATABASE_READONLY, true), false),
     maxRows: check(() => readMaxRows(env.DATABASE_MAX_ROWS), DEFAULT_MAX_ROWS),
-  };
-  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
-  return config;
+  }));
 }
 
 /**

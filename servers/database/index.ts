@@ -3,8 +3,8 @@
  * Run it with `node dist/servers/database/index.js`; see README.md for the tools, resources and variables.
  */
 
-import { defineServer, serveStdio } from '../../src/server/index.js';
-import { ConfigError, loadConfig } from './config.js';
+import { SettingsError, defineServer, serveStdio } from '../../src/server/index.js';
+import { loadConfig } from './config.js';
 import type { DatabaseConfig } from './config.js';
 import { createDemoDatabase } from './demo.js';
 import { registerDatabaseResources } from './resources.js';
@@ -29,7 +29,7 @@ function start(): void {
   try {
     config = loadConfig();
   } catch (error) {
-    return fail(`database: invalid configuration:\n${error instanceof ConfigError ? error.message : String(error)}`);
+    return fail(`database: invalid configuration:\n${error instanceof SettingsError ? error.message : String(error)}`);
   }
   try {
     if (createDemoDatabase(config.path)) console.error(`database: created the demo database at ${config.path}`);

@@ -6,6 +6,7 @@
 
 import os from 'node:os';
 import path from 'node:path';
+import { readSettings } from '../../src/server/index.js';
 import { isValidDomain, parseMailbox } from './validate.js';
 import type { Mailbox } from './validate.js';
 
@@ -43,23 +44,9 @@ export interface EmailConfig {
   smtpTimeoutMs: number;
 }
 
-/** A configuration problem; the message lists every bad variable, one per line. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-/** Reads the configuration. @throws ConfigError naming each bad variable and what was expected. */
+/** Reads the configuration. @throws SettingsError naming each bad variable and what was expected. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmailConfig {
-  const problems: string[] = [];
-  const check = <T>(read: () => T, fallback: T): T => {
-    try {
-      return read();
-    } catch (error) {
-      problems.push(error instanceof Error ? error.message : String(error));
-      return fallback;
-    }
-  };
-  const config: EmailConfig = {
+  return readSettings((check): EmailConfig => ({
     storeDir: check(() => readStoreDir(env), ''),
     smtp: check(() => readSmtpUrl(env.SMTP_URL), undefined),
     from: check(() => readFrom(env.EMAIL_FROM), { name: '', address: DEFAULT_FROM }),
@@ -72,9 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmailConfig {
       () => readInteger('SMTP_TIMEOUT_MS', env.SMTP_TIMEOUT_MS, DEFAULT_SMTP_TIMEOUT_MS, 100, 600_000),
       0,
     ),
-  };
-  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
-  return config;
+  }));
 }
 
 /** `EMAIL_STORE`, else `$XDG_DATA_HOME/mcp-host/email`, else `~/.local/share/mcp-host/email`. */

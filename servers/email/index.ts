@@ -4,8 +4,8 @@
  * when the store cannot be opened.
  */
 
-import { defineServer, serveStdio } from '../../src/server/index.js';
-import { ConfigError, loadConfig } from './config.js';
+import { SettingsError, defineServer, serveStdio } from '../../src/server/index.js';
+import { loadConfig } from './config.js';
 import type { EmailConfig } from './config.js';
 import { Delivery } from './delivery.js';
 import { MaildirStore } from './store.js';
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   try {
     config = loadConfig();
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
+    if (!(error instanceof SettingsError)) throw error;
     console.error(`email: invalid configuration:\n${error.message}`);
     process.exitCode = 2;
     return;

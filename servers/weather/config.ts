@@ -4,6 +4,7 @@
  */
 
 import { z } from 'zod';
+import { SettingsError } from '../../src/server/index.js';
 import { PROVIDER_NAMES } from './types.js';
 import type { ProviderName } from './types.js';
 
@@ -60,16 +61,11 @@ const environmentSchema = z.object({
   OPEN_METEO_GEOCODING_URL: optional(baseUrl),
 });
 
-/** A setting that cannot be used; the message names the variable. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-/** Reads the settings. @throws ConfigError naming each bad variable and what it expects. */
+/** Reads the settings. @throws SettingsError naming each bad variable and what it expects. */
 export function readConfig(environment: Record<string, string | undefined>): WeatherConfig {
   const parsed = environmentSchema.safeParse(environment);
   if (!parsed.success) {
-    throw new ConfigError(
+    throw new SettingsError(
       parsed.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`).join('; '),
     );
   }

@@ -3,10 +3,10 @@
  * README.md); a bad setting stops it at once with a message on stderr and exit code 1.
  */
 
-import { serveStdio } from '../../src/server/index.js';
+import { SettingsError, serveStdio } from '../../src/server/index.js';
 import { loadCityIndex } from './cities.js';
 import type { CityIndex } from './cities.js';
-import { ConfigError, readConfig } from './config.js';
+import { readConfig } from './config.js';
 import type { WeatherConfig } from './config.js';
 import { createProvider } from './providers.js';
 import { createWeatherServer } from './tools.js';
@@ -16,7 +16,7 @@ function start(): void {
   try {
     config = readConfig(process.env);
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
+    if (!(error instanceof SettingsError)) throw error;
     console.error(`weather: invalid configuration: ${error.message}`);
     process.exitCode = 1;
     return;

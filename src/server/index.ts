@@ -11,6 +11,8 @@ export type {
 } from './server.js';
 export type { Completer, HandlerContext, ResourceBody } from './registry.js';
 export { ServerSession } from './session.js';
+export { readSettings, SettingsError } from './settings.js';
+export type { SettingReader } from './settings.js';
 export { serveStdio } from './stdio.js';
 export type { ServeStdioOptions } from './stdio.js';
 export { ToolError } from './tool-error.js';

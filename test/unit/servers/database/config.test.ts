@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_MAX_ROWS, loadConfig } from '../../../../servers/database/config.js';
+import { DEFAULT_MAX_ROWS, loadConfig } from '../../../../servers/database/config.js';
+import { SettingsError } from '../../../../src/server/index.js';
 
 describe('loadConfig', () => {
   it('defaults to a read-only demo database under XDG_DATA_HOME', () => {
@@ -44,8 +45,8 @@ describe('loadConfig', () => {
     } catch (caught) {
       error = caught;
     }
-    expect(error).toBeInstanceOf(ConfigError);
-    const lines = (error as ConfigError).message.split('\n');
+    expect(error).toBeInstanceOf(SettingsError);
+    const lines = (error as SettingsError).message.split('\n');
     expect(lines).toEqual([
       'DATABASE_PATH: expected a file path, got ":memory:" (in-memory and URI forms are not supported)',
       'DATABASE_READONLY: expected true or false, got "nope"',

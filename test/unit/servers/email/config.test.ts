@@ -1,25 +1,25 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  ConfigError,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_SMTP_TIMEOUT_MS,
   loadConfig,
   redactSecrets,
   redactUrl,
 } from '../../../../servers/email/config.js';
+import { SettingsError } from '../../../../src/server/index.js';
 
 const HOME = '/home/tester';
 
-/** The message of the ConfigError that `env` must cause. */
+/** The message of the SettingsError that `env` must cause. */
 function configProblem(env: NodeJS.ProcessEnv): string {
   try {
     loadConfig({ HOME, ...env });
   } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toBeInstanceOf(SettingsError);
     return (error as Error).message;
   }
-  throw new Error('expected a ConfigError');
+  throw new Error('expected a SettingsError');
 }
 
 describe('loadConfig', () => {

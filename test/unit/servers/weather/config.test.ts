@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readConfig } from '../../../../servers/weather/config.js';
+import { readConfig } from '../../../../servers/weather/config.js';
+import { SettingsError } from '../../../../src/server/index.js';
 
 function configError(environment: Record<string, string>): string {
   try {
     readConfig(environment);
   } catch (error) {
-    if (error instanceof ConfigError) return error.message;
+    if (error instanceof SettingsError) return error.message;
     throw error;
   }
   throw new Error('expected readConfig to throw');
