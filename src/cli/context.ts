@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { CommanderError } from 'commander';
 import type { Command } from 'commander';
 import type { LoadedConfig } from '../host/config.js';
+import type { BorrowHost, LeaseHooks } from '../host/daemon/warm-host.js';
 import type { Host } from '../host/host.js';
 import { Redactor } from '../host/redact.js';
 import { McpHostError } from '../protocol/errors.js';
@@ -33,6 +34,11 @@ export interface CliIo {
   isTTY: { stdout: boolean; stderr: boolean };
   /** Aborted on SIGINT/SIGTERM: in-flight requests are cancelled, servers are ended, the run returns 130. */
   signal?: AbortSignal;
+  /**
+   * Lends a host whose servers are already running, instead of starting them for this run: set when the command
+   * runs inside the daemon (`mcp-host daemon`). The run never closes a lent host.
+   */
+  borrowHost?: BorrowHost;
 }
 
 /** The options every command accepts. */
@@ -68,6 +74,8 @@ export class CliContext {
   isInterrupted = false;
   private readonly controller = new AbortController();
   private host: Host | undefined;
+  /** The host is the daemon's: an interruption cancels this run's requests but must not end its servers. */
+  private isHostBorrowed = false;
   private redactor = new Redactor([]);
   private hasWrittenStdout = false;
   private isProgressShown = false;
@@ -131,28 +139,37 @@ export class CliContext {
   }
 
   /**
-   * Runs `work` with a host for the config, then ends every server the work started. The host module is loaded
-   * here, not at start-up: `--help` and `completion` never pay for it.
+   * Runs `work` with a host for the config, then ends every server the work started. Inside the daemon the host is
+   * the daemon's, already running, and is only given back. The host module is loaded here, not at start-up: `--help`
+   * and `completion` never pay for it.
    */
   async withHost<T>(work: (host: Host) => Promise<T>): Promise<T> {
     // Loading the host's modules overlaps with reading the config: start-up time is what a shell loop feels.
-    const hostModule = import('../host/host.js');
+    const hostModule = this.io.borrowHost ? undefined : import('../host/host.js');
     const config = await this.loadConfig();
     this.throwIfInterrupted();
-    const { Host } = await hostModule;
-    const { isVerbose } = this.options;
+    const hooks = this.serverHooks();
+    const lease = await this.io.borrowHost?.(config, hooks);
+    if (lease) {
+      if (this.options.isVerbose) {
+        this.diagnostic(this.err.dim(`using the servers of the mcp-host daemon (pid ${lease.daemonPid})`));
+      }
+      this.host = lease.host;
+      this.isHostBorrowed = true;
+      try {
+        this.throwIfInterrupted();
+        return await work(lease.host);
+      } finally {
+        this.clearProgress();
+        lease.release();
+      }
+    }
+    const { Host } = await (hostModule ?? import('../host/host.js'));
     const host = new Host({
       config,
       env: this.io.env,
       ...(this.options.timeoutMs !== undefined && { timeoutMs: this.options.timeoutMs }),
-      ...(isVerbose && {
-        onServerStderr: (server: string, line: string) =>
-          this.diagnostic(`${this.err.dim(`[${server}]`)} ${this.redact(line)}`),
-        onInvalidLine: (server: string, line: { reason: string; preview: string }) =>
-          this.diagnostic(
-            `${this.err.yellow(`[${server}] invalid line on stdout: ${line.reason}:`)} ${this.redact(line.preview)}`,
-          ),
-      }),
+      ...hooks,
     });
     this.host = host;
     try {
@@ -236,7 +253,7 @@ export class CliContext {
     if (this.isInterrupted) return;
     this.isInterrupted = true;
     this.controller.abort(new McpHostError('CANCELLED', 'Interrupted'));
-    void this.host?.closeAll();
+    if (!this.isHostBorrowed) void this.host?.closeAll();
   }
 
   throwIfInterrupted(): void {
@@ -313,6 +330,18 @@ export class CliContext {
       default:
         return undefined;
     }
+  }
+
+  /** With `--verbose`: each server's stderr, and lines on its stdout that are not messages. */
+  private serverHooks(): LeaseHooks {
+    if (!this.options.isVerbose) return {};
+    return {
+      onServerStderr: (server, line) => this.diagnostic(`${this.err.dim(`[${server}]`)} ${this.redact(line)}`),
+      onInvalidLine: (server, line) =>
+        this.diagnostic(
+          `${this.err.yellow(`[${server}] invalid line on stdout: ${line.reason}:`)} ${this.redact(line.preview)}`,
+        ),
+    };
   }
 
   private chalkFor(isTTY: boolean): ChalkInstance {

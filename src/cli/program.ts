@@ -8,6 +8,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createBenchCommand } from './commands/bench.js';
 import { createCallCommand } from './commands/call.js';
 import { createCompletionCommand } from './commands/completion.js';
+import { createDaemonCommand } from './commands/daemon.js';
 import { createDiscoverCommand } from './commands/discover.js';
 import { createListCommand } from './commands/list.js';
 import { createPingCommand } from './commands/ping.js';
@@ -26,6 +27,7 @@ const COMMANDS = [
   createBenchCommand,
   createSchemaCommand,
   createCompletionCommand,
+  createDaemonCommand,
 ];
 
 export function createProgram(ctx: CliContext): Command {
@@ -43,6 +45,7 @@ export function createProgram(ctx: CliContext): Command {
     .option('-q, --quiet', 'print only results and errors')
     .option('-v, --verbose', 'show each server’s stderr live, prefixed with its name, and invalid lines on its stdout')
     .option('--no-color', 'no colours (also off with NO_COLOR, or when the output is not a terminal)')
+    .option('--no-daemon', 'start the servers for this command even when a daemon runs (see mcp-host daemon)')
     .showSuggestionAfterError()
     .addHelpText(
       'after',

@@ -1,0 +1,157 @@
+/**
+ * What travels on a daemon's socket: newline-delimited JSON, one object per line.
+ *
+ * A connection opens with one hello line from the client:
+ * - `{ v, build, run: RunRequest }` runs one command line in the daemon. The daemon answers `{ accepted: true }`
+ *   (or `{ declined: reason }` and closes: the client then runs the command itself), then streams
+ *   `{ out: text }` / `{ err: text }`, may ask `{ stdin: true }`, and ends with `{ exit: code }`. The client may send
+ *   `{ signal: name }` (Ctrl-C), and, once asked, `{ in: base64 }` chunks and `{ inEnd: true }`.
+ * - `{ v, control: 'status' | 'stop' }` gets one answer line, `{ ok: true, status }` or `{ ok: false, code, message }`.
+ *
+ * Loaded on the CLI's warm path: Node built-ins only.
+ */
+
+import { readFileSync } from 'node:fs';
+import type { ReplicaStats } from '../server-pool.js';
+
+/** Bumped whenever a message changes shape; a daemon declines runs from another version. */
+export const DAEMON_PROTOCOL_VERSION = 1;
+/** Longest line accepted on a daemon socket (a hello carries the client's whole environment). */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+/** One command line to run in the daemon, with the client's view of the world. */
+export interface RunRequest {
+  /** The arguments after `mcp-host`. */
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  isTTY: { stdout: boolean; stderr: boolean };
+}
+
+export type ControlAction = 'status' | 'stop';
+
+export type Hello = { v: number; build: string; run: RunRequest } | { v: number; control: ControlAction };
+
+/** Lines from the daemon during a run. */
+export type RunFrame =
+  { accepted: true } | { declined: string } | { out: string } | { err: string } | { stdin: true } | { exit: number };
+
+/** Lines from the client during a run. */
+export type ClientFrame = { signal: string } | { in: string } | { inEnd: true };
+
+/** What `daemon status` reports. */
+export interface DaemonStatus {
+  pid: number;
+  /** `starting` until every server has been started once; `stopping` once asked to stop. */
+  state: 'starting' | 'ready' | 'stopping';
+  startedAt: string;
+  uptimeMs: number;
+  idleTimeoutMs: number;
+  config: string;
+  socket: string;
+  log: string;
+  runs: { active: number; completed: number };
+  servers: { name: string; replicas: ReplicaStats[] }[];
+}
+
+export type ControlAnswer = { ok: true; status: DaemonStatus } | { ok: false; code: string; message: string };
+
+let build: string | undefined;
+
+/**
+ * Identifies the installed code: the wire version and the package version, so a daemon left running across an
+ * upgrade declines runs from the new code rather than answer them with the old. (Not file times: a rebuild that
+ * changes nothing must not turn every daemon away. After changing the daemon's code in a checkout, restart it.)
+ */
+export function buildId(): string {
+  if (build === undefined) {
+    let version = 'unknown';
+    // Two levels above src/host/daemon (tsx), three above dist/src/host/daemon.
+    for (const relative of ['../../../package.json', '../../../../package.json']) {
+      try {
+        // A file: URL works as a path for readFileSync, without loading node:url.
+        const manifest = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as {
+          name?: unknown;
+          version?: unknown;
+        };
+        if (manifest.name === 'mcp-host' && typeof manifest.version === 'string') {
+          version = manifest.version;
+          break;
+        }
+      } catch {
+        // Not at this level: try the next.
+      }
+    }
+    build = `${DAEMON_PROTOCOL_VERSION}/${version}`;
+  }
+  return build;
+}
+
+/**
+ * A 64-bit name for a few bytes (a path), as 16 hex digits: two 32-bit FNV-1a hashes with different offsets. Not for
+ * secrets; it spares the warm path the loading of node:crypto.
+ */
+export function fnv1a64(bytes: Uint8Array): string {
+  let high = 0x811c9dc5;
+  let low = 0x050c5d1f;
+  for (let index = 0; index < bytes.length; index++) {
+    const byte = bytes[index]!;
+    high = Math.imul(high ^ byte, 0x01000193);
+    low = Math.imul(low ^ byte, 0x01000193);
+  }
+  return (high >>> 0).toString(16).padStart(8, '0') + (low >>> 0).toString(16).padStart(8, '0');
+}
+
+/** Encodes one message as a line. */
+export function line(message: object): string {
+  return `${JSON.stringify(message)}\n`;
+}
+
+/**
+ * Splits a byte stream into lines, linearly: each chunk is scanned once, pieces of an unfinished line are joined once
+ * the line ends. Lines are decoded whole, so a character split across chunks is safe.
+ */
+export class LineSplitter {
+  private pieces: Buffer[] = [];
+  private pendingBytes = 0;
+
+  constructor(
+    private readonly onLine: (text: string) => void,
+    private readonly onOverflow: () => void,
+    private readonly maxLineBytes: number = MAX_LINE_BYTES,
+  ) {}
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    for (let end = chunk.indexOf(0x0a); end !== -1; end = chunk.indexOf(0x0a, start)) {
+      const piece = chunk.subarray(start, end);
+      const whole = this.pieces.length === 0 ? piece : Buffer.concat([...this.pieces, piece]);
+      this.pieces = [];
+      this.pendingBytes = 0;
+      start = end + 1;
+      if (whole.length > 0) this.onLine(whole.toString('utf8'));
+    }
+    if (start < chunk.length) {
+      this.pendingBytes += chunk.length - start;
+      if (this.pendingBytes > this.maxLineBytes) {
+        this.pieces = [];
+        this.pendingBytes = 0;
+        this.onOverflow();
+        return;
+      }
+      this.pieces.push(chunk.subarray(start));
+    }
+  }
+}
+
+/** Parses a line as a JSON object; undefined when it is not one. */
+export function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
