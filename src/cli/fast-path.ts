@@ -95,7 +95,7 @@ export interface ScannedArguments {
   isVerbose: boolean;
   /** `--no-daemon` was given. */
   isDaemonRefused: boolean;
-  /** The arguments with relative `--out` directories made absolute against `cwd`. */
+  /** The arguments, as given. */
   args: string[];
 }
 
@@ -103,7 +103,7 @@ export interface ScannedArguments {
  * Reads a command line (after `mcp-host`) up to `--`: long options in both spellings (`--config x`, `--config=x`),
  * short ones alone or grouped (`-qv`, `-c x`, `-cx`), and the command after the global options that take a value.
  */
-export function scanArguments(args: readonly string[], cwd: string): ScannedArguments {
+export function scanArguments(args: readonly string[]): ScannedArguments {
   const end = args.indexOf('--');
   const options = end === -1 ? args : args.slice(0, end);
   const scanned: ScannedArguments = {
@@ -119,10 +119,6 @@ export function scanArguments(args: readonly string[], cwd: string): ScannedArgu
     else if (token === '--verbose') scanned.isVerbose = true;
     else if (token === '--config') scanned.configOption = options[++index];
     else if (token.startsWith('--config=')) scanned.configOption = token.slice('--config='.length);
-    else if (token === '--out' && index + 1 < options.length) {
-      index += 1;
-      scanned.args[index] = path.resolve(cwd, options[index]!);
-    } else if (token.startsWith('--out=')) scanned.args[index] = `--out=${path.resolve(cwd, token.slice(6))}`;
     else if (GLOBAL_VALUE_OPTIONS.has(token)) index += 1;
     else if (/^-[^-]/.test(token)) {
       // Short flags, possibly grouped (`-qv`); `c` and `t` take the rest of the token or the next word as value.
@@ -144,7 +140,7 @@ export function scanArguments(args: readonly string[], cwd: string): ScannedArgu
  * directory, with a few `stat` calls and no parsing library. The config is found as the CLI finds it (`--config`,
  * `$MCP_HOST_CONFIG`, `./mcp.config.json`, the user config directory); should the two ever disagree, the daemon sees
  * a config that is not its own and the command starts its own servers, so the result is the same, only slower.
- * Relative `--out` directories are made absolute: the daemon writes files from another working directory.
+ * Relative paths in the arguments stay relative: the daemon runs the command in the caller's working directory.
  */
 export function routeToDaemon(
   args: readonly string[],
@@ -152,7 +148,7 @@ export function routeToDaemon(
   cwd: string,
   platform: NodeJS.Platform = process.platform,
 ): DaemonRoute {
-  const scanned = scanArguments(args, cwd);
+  const scanned = scanArguments(args);
   const { command, isVerbose } = scanned;
   const notRouted = (reason: string): DaemonRoute => ({ isRouted: false, reason, isVerbose });
   if (platform === 'win32') return notRouted('the daemon is not available on Windows');

@@ -139,18 +139,23 @@ export function extensionFor(mimeType: string | undefined): string {
 }
 
 /**
- * Saves binary content (images, audio, blobs) to files: in `outDir` when given (created if needed), otherwise in a
- * fresh directory under the system temp dir, made on first use and left for the user (the printed paths point there).
+ * Saves binary content (images, audio, blobs) to files: in `outDir` when given (created if needed; relative to the
+ * command's working directory `cwd`, which is not this process's in a daemon), otherwise in a fresh directory under
+ * the system temp dir, made on first use and left for the user (the printed paths point there).
  */
 export class BinaryFiles {
   private dir: Promise<string> | undefined;
   private count = 0;
+  private readonly outDir: string | undefined;
   readonly saved: string[] = [];
 
   constructor(
     private readonly prefix: string,
-    private readonly outDir?: string,
-  ) {}
+    outDir: string | undefined,
+    cwd: string,
+  ) {
+    this.outDir = outDir === undefined ? undefined : path.resolve(cwd, outDir);
+  }
 
   /** Writes the base64 `data` and returns the file's absolute path. */
   async save(base64: string, mimeType: string | undefined): Promise<string> {

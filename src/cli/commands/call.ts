@@ -51,7 +51,9 @@ Examples:
           });
           ctx.clearProgress();
           if (ctx.options.isJson) ctx.printJson({ server, tool, arguments: args, result });
-          else if (!result.isError) await printResult(ctx, result, new BinaryFiles(`${server}-${tool}`, options.out));
+          else if (!result.isError) {
+            await printResult(ctx, result, new BinaryFiles(`${server}-${tool}`, options.out, ctx.io.cwd));
+          }
           if (result.isError) {
             throw new McpHostError('TOOL_ERROR', `${target} failed: ${errorText(result)}`, { server, tool });
           }

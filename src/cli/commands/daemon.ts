@@ -175,7 +175,7 @@ async function runForeground(ctx: CliContext, options: DaemonOptions): Promise<n
     idleTimeoutMs: options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_MS,
     // A daemon command sent by hand (the warm path never sends one) would nest a daemon in this one.
     runCommand: (args, io) => {
-      if (scanArguments(args, io.cwd).command !== DAEMON_COMMAND) return runCli(args, io);
+      if (scanArguments(args).command !== DAEMON_COMMAND) return runCli(args, io);
       io.stderr.write('error: mcp-host daemon commands cannot run inside the daemon\n');
       return Promise.resolve(EXIT_CODE.USAGE);
     },

@@ -41,7 +41,7 @@ export function createPromptCommand(ctx: CliContext): Command {
           }
           const { out } = ctx;
           if (result.description) ctx.print(out.dim(result.description));
-          const files = new BinaryFiles(`${server}-${name}`, options.out);
+          const files = new BinaryFiles(`${server}-${name}`, options.out, ctx.io.cwd);
           for (const message of result.messages) {
             ctx.print(out.bold(`${message.role}:`));
             ctx.printLines(await renderContent([message.content], out, files));

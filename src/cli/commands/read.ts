@@ -30,7 +30,7 @@ export function createReadCommand(ctx: CliContext): Command {
             ctx.printRaw(only.text.endsWith('\n') ? only.text : `${only.text}\n`);
             return EXIT_CODE.OK;
           }
-          const files = new BinaryFiles(`${server}-resource`, options.out);
+          const files = new BinaryFiles(`${server}-resource`, options.out, ctx.io.cwd);
           for (const contents of result.contents) {
             ctx.printLines(await renderResourceContents(contents, ctx.out, files));
           }

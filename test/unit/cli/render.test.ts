@@ -80,7 +80,7 @@ describe('content', () => {
   const chalk = createChalk(0);
 
   it('prints text as is and JSON text pretty', async () => {
-    const files = new BinaryFiles('t', dir);
+    const files = new BinaryFiles('t', dir, dir);
     expect(
       await renderContent(
         [
@@ -94,7 +94,7 @@ describe('content', () => {
   });
 
   it('saves images and audio to files named after the call and prints the path', async () => {
-    const files = new BinaryFiles('srv-tool', path.join(dir, 'out'));
+    const files = new BinaryFiles('srv-tool', 'out', dir); // relative to the command's cwd, not this process's
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47]).toString('base64');
     const lines = await renderContent(
       [
@@ -113,7 +113,7 @@ describe('content', () => {
   });
 
   it('lists resource links and shows embedded resources', async () => {
-    const files = new BinaryFiles('t', dir);
+    const files = new BinaryFiles('t', dir, dir);
     const lines = await renderContent(
       [
         { type: 'resource_link', uri: 'file:///a.txt', name: 'a', mimeType: 'text/plain', description: 'The A' },
@@ -136,7 +136,7 @@ describe('content', () => {
   });
 
   it('saves to a fresh temp directory when no --out is given', async () => {
-    const files = new BinaryFiles('tmp-test');
+    const files = new BinaryFiles('tmp-test', undefined, process.cwd());
     const [line] = await renderContent([{ type: 'image', data: 'AA==', mimeType: 'image/gif' }], chalk, files);
     const saved = files.saved[0]!;
     try {
