@@ -42,6 +42,8 @@ export interface ServerPoolOptions {
   maxRestarts?: number;
   /** Told about each replacement, for logs. */
   onRestart?: (index: number, reason: McpHostError) => void;
+  /** How long a failed replica stays failed before a request may try it again. @default 30_000 */
+  failedRetryMs?: number;
 }
 
 interface Slot extends ReplicaStats {
@@ -52,10 +54,14 @@ interface Slot extends ReplicaStats {
   failures: number;
   /** Why this slot's last replica failed or went away. */
   failure?: McpHostError;
+  /** When the slot entered the failed state (ms since the epoch). */
+  failedAt?: number;
 }
 
 /** Longest wait between restarts. */
 const MAX_RESTART_DELAY_MS = 5_000;
+/** How long a failed replica stays failed before it may be tried again. */
+const DEFAULT_FAILED_RETRY_MS = 30_000;
 
 export class ServerPool {
   private readonly slots: Slot[];
@@ -96,8 +102,10 @@ export class ServerPool {
     const slot =
       this.slots.find((candidate) => candidate.starting !== undefined) ??
       this.slots.find((candidate) => candidate.state === 'closed') ??
-      this.slots.find((candidate) => candidate.state === 'restarting');
+      this.slots.find((candidate) => candidate.state === 'restarting') ??
+      this.slots.find((candidate) => this.isDueForRetry(candidate));
     if (!slot) throw this.failure();
+    if (slot.state === 'failed') slot.failures = 0; // a fresh series of attempts after the cooldown
     if (slot.timer) {
       clearTimeout(slot.timer);
       slot.timer = undefined;
@@ -190,6 +198,7 @@ export class ServerPool {
       (error: unknown) => {
         slot.starting = undefined;
         slot.state = 'failed';
+        slot.failedAt = Date.now();
         this.lastFailure = error instanceof McpHostError ? error : undefined;
         slot.failure = this.lastFailure;
         slot.lastError = error instanceof Error ? error.message : String(error);
@@ -211,6 +220,7 @@ export class ServerPool {
     const maxRestarts = this.options.maxRestarts ?? 5;
     if (slot.failures >= maxRestarts) {
       slot.state = 'failed';
+      slot.failedAt = Date.now();
       return;
     }
     slot.failures += 1;
@@ -223,6 +233,15 @@ export class ServerPool {
       this.ensureStarted(slot).catch(() => undefined);
     }, delayMs);
     slot.timer.unref();
+  }
+
+  /**
+   * A failed slot is tried again once the cooldown has passed since its failure, so a long-running host (the daemon)
+   * recovers from a server that was down for a while instead of keeping it dead until restarted.
+   */
+  private isDueForRetry(slot: Slot): boolean {
+    const cooldownMs = this.options.failedRetryMs ?? DEFAULT_FAILED_RETRY_MS;
+    return slot.state === 'failed' && slot.failedAt !== undefined && Date.now() - slot.failedAt >= cooldownMs;
   }
 
   private failure(): McpHostError {
