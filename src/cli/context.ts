@@ -181,18 +181,21 @@ export class CliContext {
     }
   }
 
+  // Every write to stdout and stderr goes through `redact`: a secret from the config (an interpolated env value)
+  // never leaves the host, not even when a server echoes it back in a result or a log line.
+
   /** Writes a line of result to stdout (human mode). */
   print(text = ''): void {
     this.clearProgress();
     this.hasWrittenStdout = true;
-    this.io.stdout.write(`${text}\n`);
+    this.io.stdout.write(`${this.redact(text)}\n`);
   }
 
-  /** Writes text to stdout exactly as given (resource contents, completion scripts). */
+  /** Writes text to stdout as given, secrets aside (resource contents, completion scripts). */
   printRaw(text: string): void {
     this.clearProgress();
     this.hasWrittenStdout = true;
-    this.io.stdout.write(text);
+    this.io.stdout.write(this.redact(text));
   }
 
   printLines(lines: readonly string[]): void {
@@ -202,7 +205,7 @@ export class CliContext {
   /** Writes the one JSON document of a `--json` run. */
   printJson(document: unknown): void {
     this.hasWrittenStdout = true;
-    this.io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    this.io.stdout.write(`${JSON.stringify(this.redactor.value(document), null, 2)}\n`);
   }
 
   /** Extra information for a person on stderr; silent with `--quiet` and `--json`. */
@@ -214,7 +217,7 @@ export class CliContext {
   /** A line on stderr that is always written (warnings, `--verbose` output). */
   diagnostic(text: string): void {
     this.clearProgress();
-    this.io.stderr.write(`${text}\n`);
+    this.io.stderr.write(`${this.redact(text)}\n`);
   }
 
   /**

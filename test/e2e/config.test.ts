@@ -83,9 +83,37 @@ describe('interpolation', () => {
     expect(result.exitCode).toBe(0);
     const { result: call } = parseJson(result.stdout) as { result: { content: { text: string }[] } };
     const serverEnv = JSON.parse(call.content[0]!.text) as Record<string, string>;
-    expect(serverEnv).toMatchObject({ E2E_TOKEN: 'tok-98765', GREETING: 'hello' });
+    // The token came from the environment, so it is a secret: it reached the server (it is what was replaced),
+    // but the output shows it redacted. A written default is not a secret.
+    expect(serverEnv).toMatchObject({ E2E_TOKEN: '***', GREETING: 'hello' });
+    expect(result.stdout).not.toContain('tok-98765');
     // Only the allow-list and the config reach the server, never the rest of the host's environment.
     expect(serverEnv.MCP_HOST_CONFIG).toBeUndefined();
+  });
+
+  it('hands the real secret value to the server while every output shows it as ***', async () => {
+    const cwd = directory('secret-value');
+    const seen = path.join(cwd, 'seen.txt');
+    workspace.writeConfig(
+      {
+        mcpServers: {
+          // The server proves what it received by writing it to a file, then serves normally.
+          echo: {
+            command: 'sh',
+            args: ['-c', `printf %s "$API_TOKEN" > '${seen}'; exec '${process.execPath}' '${fixture('echo')}'`],
+            env: { API_TOKEN: '${E2E_API_TOKEN}' },
+          },
+        },
+      },
+      'secret-value/mcp.config.json',
+    );
+    const env = { E2E_API_TOKEN: 'sk-test-0123456789' };
+    const human = await mcpHost(['call', 'echo.echo', 'text=key is sk-test-0123456789'], { cwd, env });
+    expect(human.exitCode).toBe(0);
+    expect(human.stdout).toBe('key is ***\n');
+    const json = await mcpHost(['--json', 'call', 'echo.echo', 'text=sk-test-0123456789'], { cwd, env });
+    expect(json.stdout).not.toContain('sk-test-0123456789');
+    expect(fs.readFileSync(seen, 'utf8')).toBe('sk-test-0123456789');
   });
 
   it('exits 2 naming the variable and where it is used when it is not set, and the other servers still work', async () => {
