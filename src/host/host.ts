@@ -6,7 +6,7 @@
 
 import { McpClient } from '../client/index.js';
 import type { CallOptions, ClientHooks, McpClientOptions } from '../client/index.js';
-import { McpHostError } from '../protocol/errors.js';
+import { McpHostError, isMcpHostError } from '../protocol/errors.js';
 import type { InvalidLine } from '../protocol/ndjson.js';
 import type {
   CallToolResult,
@@ -401,9 +401,18 @@ export function spawnConnector(hostEnv: NodeJS.ProcessEnv): ServerConnector {
     const exitReason = (): Promise<Error | undefined> =>
       Promise.race([process.exited.then(() => process.exitError()), delay(EXIT_REASON_WAIT_MS)]);
     const client = new McpClient(process.stdout, process.stdin, { ...clientOptions, closeReason: exitReason });
+    // And the other way round: a connection that failed while the process runs (a message over the size limit, a
+    // broken pipe) leaves a process nobody can talk to. End it, so the pool replaces the replica for that reason.
+    let brokenConnection: McpHostError | undefined;
+    let isClosing = false;
+    client.onClose((error) => {
+      if (isClosing || !process.isRunning) return;
+      brokenConnection = toHostError(error, name);
+      void process.close({ graceMs: 0, termMs: DEFAULT_SHUTDOWN_TERM_MS });
+    });
     // The pipe may stay open after the server died (a grandchild holds it): the exit alone must fail pending calls.
     const gone = process.exited.then(() => {
-      const reason = process.exitError();
+      const reason = brokenConnection ?? process.exitError();
       client.close(reason);
       return reason;
     });
@@ -411,13 +420,15 @@ export function spawnConnector(hostEnv: NodeJS.ProcessEnv): ServerConnector {
       // Whichever comes first: the handshake, or the process dying (then the error carries its exit and stderr).
       await Promise.race([client.initialize(options), gone.then((reason) => Promise.reject(reason))]);
     } catch (error) {
+      isClosing = true;
       client.close();
-      if (error instanceof McpHostError && error.code === 'REQUEST_TIMEOUT') {
+      const timeout = handshakeTimeout(error);
+      if (timeout) {
         await process.close({ graceMs: 0, termMs: DEFAULT_SHUTDOWN_TERM_MS });
         throw new McpHostError(
           'HANDSHAKE_FAILED',
-          `Server ${name} did not answer initialize within ${error.context.timeoutMs} ms`,
-          { ...error.context, server: name, stderrTail: process.stderrTail() },
+          `Server ${name} did not answer initialize within ${timeout.context.timeoutMs} ms`,
+          { ...timeout.context, server: name, stderrTail: process.stderrTail() },
         );
       }
       // A server that died during the handshake is the cause; the closed pipe is only the symptom.
@@ -431,11 +442,19 @@ export function spawnConnector(hostEnv: NodeJS.ProcessEnv): ServerConnector {
       gone,
       stderrTail: () => process.stderrTail(),
       close: async (closeOptions) => {
+        isClosing = true; // a close we asked for keeps its grace period
         client.close(new McpHostError('CANCELLED', 'The host is shutting down', { server: name }));
         await process.close(closeOptions);
       },
     };
   };
+}
+
+/** The timeout behind a failed handshake, whether the client reported it as such or as HANDSHAKE_FAILED. */
+function handshakeTimeout(error: unknown): McpHostError | undefined {
+  if (isMcpHostError(error, 'REQUEST_TIMEOUT')) return error;
+  if (isMcpHostError(error, 'HANDSHAKE_FAILED') && isMcpHostError(error.cause, 'REQUEST_TIMEOUT')) return error.cause;
+  return undefined;
 }
 
 /** Resolves with undefined after `ms`, without keeping the process alive. */

@@ -100,7 +100,11 @@ describe('Host', () => {
   it('reports a server that never answers initialize as HANDSHAKE_FAILED and ends it', async () => {
     const host = makeHost({ mute: { command: process.execPath, args: ['-e', 'setInterval(() => {}, 1e9)'] } }, 300);
     const error = await host.connect('mute').catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'HANDSHAKE_FAILED', context: { server: 'mute' } });
+    expect(error).toMatchObject({
+      code: 'HANDSHAKE_FAILED',
+      message: 'Server mute did not answer initialize within 300 ms',
+      context: { server: 'mute', timeoutMs: 300 },
+    });
   });
 
   it('closes every server, grandchildren included, quickly', async () => {
@@ -127,6 +131,31 @@ describe('Host', () => {
     const [sink] = await host.discover(['sink']);
     if (!sink?.ok) throw new Error('discovery failed');
     expect(sink.value.tools.map((tool) => tool.name)).toEqual(['add']);
+  });
+
+  it('ends a server whose output passes the size limit, keeping the host bounded', async () => {
+    const config = parseConfig(
+      JSON.stringify({ mcpServers: { flood: node('flood-stdout') } }),
+      path.join(REPO_ROOT, 'flood.json'),
+      process.env,
+    );
+    const host = new Host({ config, env: process.env, timeoutMs: 10_000, maxMessageBytes: 1024 * 1024 });
+    hosts.push(host);
+    const error = await host.connect('flood').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'MESSAGE_TOO_LARGE', context: { limitBytes: 1024 * 1024 } });
+    expect(host.replicaStats('flood')[0]).toMatchObject({ state: 'failed' });
+  });
+
+  it('ends and replaces a replica whose connection broke while it kept running', async () => {
+    const host = makeHost({ sink: node('kitchen-sink') });
+    const first = await host.connect('sink');
+    // The client gives up on the connection (as after an oversized message); the process itself is still fine.
+    first.client.close(new McpHostError('MESSAGE_TOO_LARGE', 'too large', { limitBytes: 1 }));
+    await expect.poll(() => isGone(first.pid!), { timeout: 5_000 }).toBe(true);
+    await expect.poll(() => host.replicaStats('sink')[0]?.restarts, { timeout: 5_000 }).toBe(1);
+    expect(host.replicaStats('sink')[0]?.lastError).toBe('too large');
+    const result = await host.callTool('sink', 'add', { a: 2, b: 3 });
+    expect(result.structuredContent).toEqual({ sum: 5 });
   });
 
   it('reports an HTTP server as not supported yet', () => {
