@@ -57,6 +57,16 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       (r) => r <= 1.5,
     ),
     check(
+      'warm `mcp-host call` (through the daemon) ÷ `node -e 0`',
+      '≤ 1.5×',
+      {
+        value: medianOf(coldCase('mcp-host-warm')),
+        reference: medianOf(coldCase('node')),
+        missing: 'not run (CLI or weather server missing)',
+      },
+      (r) => r <= 1.5,
+    ),
+    check(
       'pipelined calls/s, our server ÷ SDK server (both under the SDK client)',
       '≥ 2×',
       { value: pipelined('sdk', 'ours'), reference: pipelined('sdk', 'sdk'), missing: 'throughput not run' },

@@ -1,16 +1,19 @@
 /**
  * Cold start, timed from outside: a whole `node` process per sample, as a user or a script calling a CLI sees it.
  * Floors (`node -e 0`, a bare parent and child with one echo) beside the three stacks, and `mcp-host call` once the
- * CLI and the weather server exist.
+ * CLI and the weather server exist: cold (it starts the server) and warm (through `mcp-host daemon`).
  */
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { alternate, record, timeNode } from '../measure.js';
 import type { Plan } from '../options.js';
 import { FLOOR_SCRIPT, HOST_CONFIG, MCP_HOST_BIN, WEATHER_SERVER, driverScript } from '../paths.js';
 import { newSeries } from '../stats.js';
 import type { Series } from '../stats.js';
 
-export type ColdCaseId = 'node' | 'floor' | 'bare' | 'sdk' | 'ours' | 'mcp-host';
+export type ColdCaseId = 'node' | 'floor' | 'bare' | 'sdk' | 'ours' | 'mcp-host' | 'mcp-host-warm';
 
 export interface ColdCase {
   id: ColdCaseId;
@@ -43,26 +46,45 @@ export function runColdSuite(plan: Plan): ColdResult {
     stackCase('ours', 'McpClient + our server'),
   ];
   const skipped: string[] = [];
-  if (existsSync(MCP_HOST_BIN) && existsSync(WEATHER_SERVER)) {
-    cases.push({
-      id: 'mcp-host',
-      label: `\`mcp-host ${HOST_CALL.join(' ')}\``,
-      args: [MCP_HOST_BIN, ...HOST_CALL],
-      // The bench's own config: the weather server with its offline provider, so no network time is measured.
-      env: { MCP_HOST_CONFIG: HOST_CONFIG },
-      series: newSeries(),
-    });
+  // A runtime directory of the bench's own, so its daemon never meets a user's.
+  const runtimeDir = mkdtempSync(path.join(os.tmpdir(), 'mcp-host-bench-run-'));
+  const hostEnv = { ...plan.env, MCP_HOST_CONFIG: HOST_CONFIG, XDG_RUNTIME_DIR: runtimeDir };
+  const hasHost = existsSync(MCP_HOST_BIN) && existsSync(WEATHER_SERVER);
+  if (hasHost) {
+    cases.push(
+      {
+        id: 'mcp-host',
+        label: `\`mcp-host ${HOST_CALL.join(' ')}\``,
+        args: [MCP_HOST_BIN, ...HOST_CALL],
+        // The bench's own config: the weather server with its offline provider, so no network time is measured.
+        env: { ...hostEnv, MCP_HOST_NO_DAEMON: '1' },
+        series: newSeries(),
+      },
+      {
+        id: 'mcp-host-warm',
+        label: `\`mcp-host ${HOST_CALL.join(' ')}\`, warm: through \`mcp-host daemon\``,
+        args: [MCP_HOST_BIN, ...HOST_CALL],
+        env: hostEnv,
+        series: newSeries(),
+      },
+    );
+    execFileSync(process.execPath, [MCP_HOST_BIN, 'daemon', 'start'], { env: hostEnv, stdio: 'ignore' });
   } else {
     skipped.push(
       `\`mcp-host ${HOST_CALL.join(' ')}\`: bin/mcp-host.js or dist/servers/weather/index.js does not exist yet`,
     );
   }
-  alternate(
-    'cold',
-    plan.coldRounds,
-    cases,
-    (item) => item.series.failures.length > 0,
-    (item) => record(item.series, timeNode(item.args, { ...plan.env, ...item.env })),
-  );
+  try {
+    alternate(
+      'cold',
+      plan.coldRounds,
+      cases,
+      (item) => item.series.failures.length > 0,
+      (item) => record(item.series, timeNode(item.args, { ...plan.env, ...item.env })),
+    );
+  } finally {
+    if (hasHost) execFileSync(process.execPath, [MCP_HOST_BIN, 'daemon', 'stop'], { env: hostEnv, stdio: 'ignore' });
+    rmSync(runtimeDir, { recursive: true, force: true });
+  }
   return { cases, skipped };
 }
