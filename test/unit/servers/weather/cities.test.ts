@@ -1,5 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildCityIndex, loadCityIndex } from '../../../../servers/weather/cities.js';
+import {
+  CityIndex as CityIndexClass,
+  buildCityIndex,
+  citiesFromJson,
+  citiesToJson,
+  loadCityIndex,
+  readCityData,
+} from '../../../../servers/weather/cities.js';
 import type { CityIndex } from '../../../../servers/weather/cities.js';
 
 let index: CityIndex;
@@ -154,5 +161,16 @@ describe('cleaning the raw data', () => {
     expect(cleaned.cities.map((entry) => entry.city.name)).toEqual(['Pristina']);
     expect(cleaned.cities[0]!.city.countryCode).toBeUndefined();
     expect(cleaned.resolve('Pristina, TST').city).toBeDefined();
+  });
+});
+
+describe('the prebuilt index written by npm run build', () => {
+  it('round-trips through JSON to an index that answers exactly like a fresh build', () => {
+    const fresh = buildCityIndex(readCityData());
+    const prebuilt = new CityIndexClass(citiesFromJson(citiesToJson(fresh.cities)));
+    expect(prebuilt.cities).toEqual(fresh.cities);
+    for (const query of ['Tokyo', 'Portland', 'Portland, Maine', 'springfield, US', 'São Paulo', 'Tokio', 'Zzyzx']) {
+      expect(prebuilt.resolve(query)).toEqual(fresh.resolve(query));
+    }
   });
 });
