@@ -49,8 +49,8 @@ export interface ConnectorRequest {
 }
 
 /**
- * Makes one replica of a server reachable, handshake done: by default it spawns the process (`spawnConnector`);
- * another connector may attach to something already running (a daemon).
+ * Makes one replica of a server reachable, handshake done. Today that is `spawnConnector` (stdio); it is the seam
+ * where the Streamable HTTP transport will plug in.
  */
 export type ServerConnector = (request: ConnectorRequest) => Promise<ReplicaLink>;
 
@@ -70,8 +70,6 @@ export interface HostOptions {
   onInvalidLine?: (server: string, line: InvalidLine) => void;
   /** A replica that died and is being replaced. */
   onReplicaRestart?: (server: string, replica: number, reason: McpHostError) => void;
-  /** How replicas are reached. @default spawning them (`spawnConnector`) */
-  connector?: ServerConnector;
 }
 
 /** A running server replica with its client. */
@@ -297,7 +295,7 @@ export class Host {
     let state = this.states.get(name);
     if (state) return state;
     const config = this.serverConfig(name);
-    const connector = this.options.connector ?? spawnConnector(this.options.env);
+    const connector = spawnConnector(this.options.env);
     const pool = new ServerPool({
       name,
       replicas: config.replicas,
@@ -384,7 +382,7 @@ export class Host {
 }
 
 /**
- * The default connector: spawn the server in its own process group with a minimal environment, connect a client
+ * The stdio connector: spawn the server in its own process group with a minimal environment, connect a client
  * to its stdio, and perform the handshake. A server that dies first fails with its exit code and stderr tail.
  */
 export function spawnConnector(hostEnv: NodeJS.ProcessEnv): ServerConnector {
