@@ -8,13 +8,13 @@ import type { Readable, Writable } from 'node:stream';
 import { AbstractMessageReader, AbstractMessageWriter, Emitter } from 'vscode-jsonrpc';
 import type { DataCallback, Disposable, Event, Message, MessageReader, MessageWriter } from 'vscode-jsonrpc';
 import { envelopeProblem } from './envelope.js';
+import { LineFramer } from './line-framer.js';
 import { McpHostError } from './errors.js';
 import type { RequestId } from './types.js';
 
 /** The default upper bound on one message. @default 64 MiB */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
-const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 /** How much of a bad line goes into a report: enough to recognise it, never a whole flood. */
 const PREVIEW_CHARS = 200;
@@ -44,17 +44,15 @@ export interface NdjsonReaderOptions {
 /**
  * Reads one JSON-RPC message per line from a byte stream.
  *
- * Linear in the input: each chunk is scanned once for `\n`, pieces of an unfinished line are kept in a list and
- * joined once when the line ends. Decoding happens per whole line, so a multi-byte character split across chunks
- * is safe. `\r\n` endings and blank lines are accepted. A line longer than `maxMessageBytes` fails the reader with
+ * Framing is `LineFramer`'s: linear in the input, decoding per whole line. `\r\n` endings and blank lines are
+ * accepted. A line longer than `maxMessageBytes` fails the reader with
  * `MESSAGE_TOO_LARGE` and closes it without buffering the rest.
  */
 export class NdjsonMessageReader extends AbstractMessageReader implements MessageReader {
   readonly maxMessageBytes: number;
   private readonly invalidLineEmitter = new Emitter<InvalidLine>();
   private callback: DataCallback | undefined;
-  private pieces: Buffer[] = [];
-  private pendingBytes = 0;
+  private readonly framer: LineFramer;
   private isClosed = false;
   private readonly onDataBound = (chunk: Buffer | string): void => this.onData(chunk);
   private readonly onEndBound = (): void => this.close();
@@ -66,6 +64,11 @@ export class NdjsonMessageReader extends AbstractMessageReader implements Messag
   ) {
     super();
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.framer = new LineFramer(
+      this.maxMessageBytes,
+      (line) => this.handleLine(line),
+      () => this.failTooLarge(),
+    );
   }
 
   /** Lines that were skipped because they were not valid messages. The connection answers or reports them. */
@@ -101,8 +104,7 @@ export class NdjsonMessageReader extends AbstractMessageReader implements Messag
     this.readable.off('end', this.onEndBound);
     this.readable.off('close', this.onEndBound);
     this.readable.off('error', this.onErrorBound);
-    this.pieces = [];
-    this.pendingBytes = 0;
+    this.framer.reset();
   }
 
   private close(): void {
@@ -113,33 +115,7 @@ export class NdjsonMessageReader extends AbstractMessageReader implements Messag
   }
 
   private onData(data: Buffer | string): void {
-    const chunk = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    let start = 0;
-    while (!this.isClosed) {
-      const end = chunk.indexOf(NEWLINE, start);
-      if (end === -1) {
-        if (start < chunk.length) this.keepPiece(chunk.subarray(start));
-        return;
-      }
-      const piece = chunk.subarray(start, end);
-      start = end + 1;
-      if (this.pendingBytes + piece.length > this.maxMessageBytes) return this.failTooLarge();
-      let line = piece;
-      if (this.pieces.length > 0) {
-        this.pieces.push(piece);
-        line = Buffer.concat(this.pieces, this.pendingBytes + piece.length);
-        this.pieces = [];
-        this.pendingBytes = 0;
-      }
-      this.handleLine(line);
-    }
-  }
-
-  private keepPiece(piece: Buffer): void {
-    if (this.pendingBytes + piece.length > this.maxMessageBytes) return this.failTooLarge();
-    // The chunk may be a slice of a pooled buffer that the stream reuses; copy what we keep past this call.
-    this.pieces.push(Buffer.from(piece));
-    this.pendingBytes += piece.length;
+    if (!this.isClosed) this.framer.push(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
   }
 
   private failTooLarge(): void {

@@ -13,6 +13,7 @@
 
 import { readFileSync } from 'node:fs';
 import type { ReplicaStats } from '../server-pool.js';
+import { LineFramer } from '../../protocol/line-framer.js';
 
 /** Bumped whenever a message changes shape; a daemon declines runs from another version. */
 export const DAEMON_PROTOCOL_VERSION = 1;
@@ -107,40 +108,22 @@ export function line(message: object): string {
   return `${JSON.stringify(message)}\n`;
 }
 
-/**
- * Splits a byte stream into lines, linearly: each chunk is scanned once, pieces of an unfinished line are joined once
- * the line ends. Lines are decoded whole, so a character split across chunks is safe.
- */
+/** Splits the daemon's byte stream into text lines (empty ones skipped), with the MCP transport's own framing. */
 export class LineSplitter {
-  private pieces: Buffer[] = [];
-  private pendingBytes = 0;
+  private readonly framer: LineFramer;
 
-  constructor(
-    private readonly onLine: (text: string) => void,
-    private readonly onOverflow: () => void,
-    private readonly maxLineBytes: number = MAX_LINE_BYTES,
-  ) {}
+  constructor(onLine: (text: string) => void, onOverflow: () => void, maxLineBytes: number = MAX_LINE_BYTES) {
+    this.framer = new LineFramer(
+      maxLineBytes,
+      (bytes) => {
+        if (bytes.length > 0) onLine(bytes.toString('utf8'));
+      },
+      onOverflow,
+    );
+  }
 
   push(chunk: Buffer): void {
-    let start = 0;
-    for (let end = chunk.indexOf(0x0a); end !== -1; end = chunk.indexOf(0x0a, start)) {
-      const piece = chunk.subarray(start, end);
-      const whole = this.pieces.length === 0 ? piece : Buffer.concat([...this.pieces, piece]);
-      this.pieces = [];
-      this.pendingBytes = 0;
-      start = end + 1;
-      if (whole.length > 0) this.onLine(whole.toString('utf8'));
-    }
-    if (start < chunk.length) {
-      this.pendingBytes += chunk.length - start;
-      if (this.pendingBytes > this.maxLineBytes) {
-        this.pieces = [];
-        this.pendingBytes = 0;
-        this.onOverflow();
-        return;
-      }
-      this.pieces.push(chunk.subarray(start));
-    }
+    this.framer.push(chunk);
   }
 }
 
