@@ -208,7 +208,7 @@ export class Host {
   async listTools(server: string, options: CallOptions = {}): Promise<Tool[]> {
     const state = this.state(server, options);
     if (!state.tools) {
-      state.tools = state.pool.run((link) => link.client.listTools(this.callOptions(state, options)));
+      state.tools = state.pool.run((link) => link.client.listTools(options));
       state.tools.catch(() => (state.tools = undefined)); // a failed listing is not kept
     }
     return (await state.tools).filter((tool) => state.policy.isAllowed(tool.name));
@@ -247,7 +247,7 @@ export class Host {
     const key = cache && toolKey(tool, args);
     const cached = key === undefined ? undefined : cache?.get<CallToolResult>(key);
     if (cached) return cached;
-    const result = await state.pool.run((link) => link.client.callTool(tool, args, this.callOptions(state, options)));
+    const result = await state.pool.run((link) => link.client.callTool(tool, args, options));
     if (key !== undefined && !result.isError) cache?.set(key, result);
     return result;
   }
@@ -259,7 +259,7 @@ export class Host {
     const cached = state.cache?.get<ReadResourceResult>(key);
     if (cached) return cached;
     return state.pool.run(async ({ client }) => {
-      const result = await client.readResource(uri, this.callOptions(state, options));
+      const result = await client.readResource(uri, options);
       if (state.cache) {
         state.cache.set(key, result);
         // Ask to hear when it changes, so the cached copy can be dropped at once rather than at expiry.
@@ -276,7 +276,7 @@ export class Host {
     options: CallOptions = {},
   ): Promise<GetPromptResult> {
     const state = this.state(server, options);
-    return state.pool.run(({ client }) => client.getPrompt(prompt, args, this.callOptions(state, options)));
+    return state.pool.run(({ client }) => client.getPrompt(prompt, args, options));
   }
 
   /**
@@ -306,7 +306,7 @@ export class Host {
           replica: index,
           clientOptions: this.clientOptions(config),
           onStderrLine: onServerStderr && ((line) => onServerStderr(name, line)),
-          options: { ...options, timeoutMs: options.timeoutMs ?? config.timeoutMs ?? this.options.timeoutMs },
+          options, // the client's default timeout is already the server's `timeoutMs` (see clientOptions)
         });
         this.watch(state!, link.client);
         return link;
@@ -340,6 +340,7 @@ export class Host {
       name,
       clientInfo: this.options.clientInfo,
       hooks: this.options.hooks,
+      // The one place a server's `timeoutMs` applies: every request without its own timeout, handshake included.
       defaultTimeoutMs: config.timeoutMs ?? this.options.timeoutMs,
       maxMessageBytes: this.options.maxMessageBytes,
       onInvalidLine: onInvalidLine && ((line) => onInvalidLine(name, line)),
@@ -371,13 +372,6 @@ export class Host {
       resourceTemplates,
       prompts,
     };
-  }
-
-  private callOptions(state: ServerState, options: CallOptions): CallOptions {
-    const configured = state.config.timeoutMs;
-    return options.timeoutMs === undefined && configured !== undefined
-      ? { ...options, timeoutMs: configured }
-      : options;
   }
 }
 

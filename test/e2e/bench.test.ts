@@ -5,20 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Workspace, fixture, mcpHost, parseJson, processesWith, waitFor } from './mcp-host.js';
+import type { BenchDocument } from '../../src/cli/commands/bench.js';
 
 /** On the command line of every server this suite starts, so `ps` finds them (and only them). */
 const MARKER = `mcp-host-e2e-bench-${randomUUID()}`;
 const DOCUMENT_KEYS = ['concurrency', 'durationMs', 'errors', 'latencyMs', 'replicas', 'requests', 'requestsPerSecond'];
-
-interface BenchDocument {
-  requestsPerSecond: number;
-  latencyMs: { p50: number | null; p90: number | null; p99: number | null; max: number | null };
-  errors: Record<string, number>;
-  requests: number;
-  concurrency: number;
-  durationMs: number;
-  replicas: { replica: number; pid: number | null; completed: number; restarts: number }[];
-}
 
 let workspace: Workspace;
 let cwd: string;
