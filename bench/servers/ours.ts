@@ -1,5 +1,5 @@
 /** The bench server on our framework (src/server), run from dist/ like a real server. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineServer, serveStdio } from '../../src/server/index.js';
 import { TOOL_DESCRIPTIONS, makeText, processStats } from './workload.js';
 

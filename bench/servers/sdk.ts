@@ -1,7 +1,7 @@
 /** The bench server on the official SDK: McpServer over StdioServerTransport, written the way its README shows. */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { TOOL_DESCRIPTIONS, makeText, processStats } from './workload.js';
 
 const server = new McpServer({ name: 'bench-sdk', version: '1.0.0' });

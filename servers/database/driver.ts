@@ -6,7 +6,7 @@
  * snake_case (`row_count`), like the SQL they describe; they are what the model reads.
  */
 
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A value sent to the database: JSON scalars, or `{ base64 }` for a BLOB. Booleans are stored as 1 and 0. */
 export const INPUT_VALUE = z.union([

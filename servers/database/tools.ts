@@ -3,7 +3,7 @@
  * is writable, so a read-only server does not even offer them to the model.
  */
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { ToolError } from '../../src/server/index.js';
 import type { McpServer } from '../../src/server/index.js';
 import { DatabaseError, INPUT_VALUE, QUERY_RESULT, TABLE_DESCRIPTION, TABLE_SUMMARY } from './driver.js';

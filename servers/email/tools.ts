@@ -3,7 +3,7 @@
  * as resources. Every check that can fail names the field and what was expected.
  */
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { JSONRPC_ERROR, MCP_ERROR, ToolError, WireError } from '../../src/server/index.js';
 import type { McpServer } from '../../src/server/index.js';
 import { composeMessage } from './compose.js';

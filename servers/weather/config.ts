@@ -3,7 +3,7 @@
  * names the variable and what it expects, rather than surfacing later as odd results.
  */
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { SettingsError } from '../../src/server/index.js';
 import { PROVIDER_NAMES } from './types.js';
 import type { ProviderName } from './types.js';

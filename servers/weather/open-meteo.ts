@@ -13,7 +13,7 @@
  * before use: a change on their side becomes an `isError` result that says what was unexpected, not a crash.
  */
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { cityLabel } from './cities.js';
 import type { CityIndex } from './cities.js';
 import { CityNotFoundError, ProviderError } from './errors.js';

@@ -3,7 +3,7 @@
  * one `WeatherProvider`.
  */
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineServer, JSONRPC_ERROR, MCP_ERROR, WireError } from '../../src/server/index.js';
 import type { McpServer } from '../../src/server/index.js';
 import { deriveAlerts } from './alerts.js';

@@ -3,8 +3,8 @@
  * `exitOverride()` so that nothing ever calls `process.exit`.
  */
 
-import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
+import { packageVersion } from '../host/package-info.js';
 import { createBenchCommand } from './commands/bench.js';
 import { createCallCommand } from './commands/call.js';
 import { createCompletionCommand } from './commands/completion.js';
@@ -75,20 +75,4 @@ function configure(command: Command, ctx: CliContext): void {
 function parseTimeout(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number of milliseconds (0 for no limit)');
   return Number(value);
-}
-
-/** The version in package.json, two levels up from src/cli (tsx) or three from dist/src/cli. */
-function packageVersion(): string {
-  for (const relative of ['../../package.json', '../../../package.json']) {
-    try {
-      const manifest = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as {
-        name?: unknown;
-        version?: unknown;
-      };
-      if (manifest.name === 'mcp-host' && typeof manifest.version === 'string') return manifest.version;
-    } catch {
-      // Not at this level: try the next.
-    }
-  }
-  return '0.0.0';
 }

@@ -20,7 +20,7 @@
 import { stat, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { McpHostError } from '../protocol/errors.js';
 import { POSIX_INHERITED_VARIABLES, WINDOWS_INHERITED_VARIABLES } from './environment.js';
 import { InterpolationError, interpolate } from './interpolate.js';

@@ -3,7 +3,7 @@
  * is shared by every session of the server and tells them when a list changes, so each can send `list_changed`.
  */
 
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { RequestContext } from '../protocol/connection.js';
 import type {
   Annotations,

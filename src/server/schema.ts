@@ -3,7 +3,7 @@
  * messages that name the field, what was expected and what came.
  */
 
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ObjectJsonSchema } from '../protocol/types.js';
 
 /** A zod object schema, the only shape MCP allows for tool input and output. */

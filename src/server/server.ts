@@ -9,7 +9,7 @@
  */
 
 import type { Readable, Writable } from 'node:stream';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { McpConnectionOptions } from '../protocol/connection.js';
 import type {
   Annotations,

@@ -5,7 +5,6 @@
  */
 
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Argument, Command, InvalidArgumentError } from 'commander';
 import { requestControl } from '../../host/daemon/control.js';
@@ -13,6 +12,7 @@ import { launchDaemon, waitForExit } from '../../host/daemon/launch.js';
 import { daemonPaths } from '../../host/daemon/paths.js';
 import type { DaemonPaths } from '../../host/daemon/paths.js';
 import type { DaemonStatus } from '../../host/daemon/wire.js';
+import { packageFile } from '../../host/package-info.js';
 import { McpHostError } from '../../protocol/errors.js';
 import type { CliContext } from '../context.js';
 import { DAEMON_COMMAND, scanArguments } from '../fast-path.js';
@@ -273,16 +273,14 @@ function parseIdleTimeout(value: string): number {
   return Number(value);
 }
 
-/** `bin/mcp-host.js`, two levels above src/cli/commands (tsx) or three above dist/src/cli/commands. */
+/** `bin/mcp-host.js` of this installation, which the daemon runs as. */
 function binScript(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [
-    path.resolve(here, '../../../bin/mcp-host.js'),
-    path.resolve(here, '../../../../bin/mcp-host.js'),
-  ];
-  const found = candidates.find((candidate) => existsSync(candidate));
-  if (!found) {
-    throw new McpHostError('SPAWN_FAILED', `Cannot find bin/mcp-host.js (looked at ${candidates.join(', ')})`);
+  const script = packageFile('bin/mcp-host.js');
+  if (!script || !existsSync(script)) {
+    throw new McpHostError(
+      'SPAWN_FAILED',
+      'Cannot find bin/mcp-host.js: no package.json of mcp-host above this module',
+    );
   }
-  return found;
+  return fileURLToPath(script);
 }

@@ -11,9 +11,9 @@
  * Loaded on the CLI's warm path: Node built-ins only.
  */
 
-import { readFileSync } from 'node:fs';
 import type { ReplicaStats } from '../server-pool.js';
 import { LineFramer } from '../../protocol/line-framer.js';
+import { packageVersion } from '../package-info.js';
 
 /** Bumped whenever a message changes shape; a daemon declines runs from another version. */
 export const DAEMON_PROTOCOL_VERSION = 1;
@@ -57,35 +57,13 @@ export interface DaemonStatus {
 
 export type ControlAnswer = { ok: true; status: DaemonStatus } | { ok: false; code: string; message: string };
 
-let build: string | undefined;
-
 /**
  * Identifies the installed code: the wire version and the package version, so a daemon left running across an
  * upgrade declines runs from the new code rather than answer them with the old. (Not file times: a rebuild that
  * changes nothing must not turn every daemon away. After changing the daemon's code in a checkout, restart it.)
  */
 export function buildId(): string {
-  if (build === undefined) {
-    let version = 'unknown';
-    // Two levels above src/host/daemon (tsx), three above dist/src/host/daemon.
-    for (const relative of ['../../../package.json', '../../../../package.json']) {
-      try {
-        // A file: URL works as a path for readFileSync, without loading node:url.
-        const manifest = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as {
-          name?: unknown;
-          version?: unknown;
-        };
-        if (manifest.name === 'mcp-host' && typeof manifest.version === 'string') {
-          version = manifest.version;
-          break;
-        }
-      } catch {
-        // Not at this level: try the next.
-      }
-    }
-    build = `${DAEMON_PROTOCOL_VERSION}/${version}`;
-  }
-  return build;
+  return `${DAEMON_PROTOCOL_VERSION}/${packageVersion()}`;
 }
 
 /**

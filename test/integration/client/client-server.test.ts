@@ -4,7 +4,7 @@
  */
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { McpClient } from '../../../src/client/index.js';
 import type { ClientHooks } from '../../../src/client/index.js';
 import { McpHostError } from '../../../src/protocol/errors.js';

@@ -4,7 +4,7 @@
  */
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { McpClient } from '../../../src/client/index.js';
 import { defineServer } from '../../../src/server/index.js';
 import type { McpServer } from '../../../src/server/index.js';
