@@ -132,7 +132,7 @@ export function deriveAlerts(index: CityIndex, now: Date): AlertsDocument {
   return {
     observedAt: floorToHour(now).toISOString(),
     source: { provider: 'offline', note: MODELLED_NOTE },
-    citiesChecked: Math.min(ALERT_CITY_COUNT, index.cities.length),
+    citiesChecked: Math.min(ALERT_CITY_COUNT, index.size),
     rules: RULES.map((rule) => rule.description),
     alerts,
   };

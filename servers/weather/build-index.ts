@@ -1,10 +1,12 @@
 /**
- * Run by `npm run build`: cleans the city data and folds every name once, writing the result beside the compiled
- * server, so the weather server's first call reads it (~15 ms) instead of building it (~100 ms).
+ * Run by `npm run build`: cleans the city data, folds every name and builds the lookup tables once, writing the
+ * result beside the compiled server, so the weather server's first call reads only what it needs (~4 ms) instead
+ * of building the index (~100 ms).
  */
 import { writeFileSync } from 'node:fs';
-import { PREBUILT_INDEX_URL, buildCityIndex, citiesToJson, readCityData } from './cities.js';
+import { buildCityIndex, readCityData } from './cities.js';
+import { PREBUILT_INDEX_URL, serializeCityIndex } from './city-index-file.js';
 
 const index = buildCityIndex(readCityData());
-writeFileSync(PREBUILT_INDEX_URL, citiesToJson(index.cities));
-console.error(`weather: wrote ${index.cities.length} cities to ${PREBUILT_INDEX_URL.pathname}`);
+writeFileSync(PREBUILT_INDEX_URL, serializeCityIndex(index.cities));
+console.error(`weather: wrote ${index.size} cities to ${PREBUILT_INDEX_URL.pathname}`);

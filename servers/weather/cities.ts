@@ -8,7 +8,6 @@
  * entry is kept).
  */
 
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { compactName, editDistance, foldName, readQuery, suggestionDistance } from './names.js';
 import type { QueryReading } from './names.js';
@@ -81,37 +80,40 @@ const MATCH = { EXACT: 0, PREFIX: 1, WORD_PREFIX: 2, SUBSTRING: 3, FUZZY: 4 } as
 /** The result of resolving a name: the city, or why none fits and what might. */
 export type Resolution = { city: IndexedCity } | { city?: undefined; suggestions: IndexedCity[]; detail: string };
 
+/**
+ * Where a `CityIndex` gets its cities and lookup tables: a list built in memory, or the prebuilt file, which is
+ * parsed one city at a time as cities are asked for (see `parseCityIndex`).
+ */
+export interface CitySource {
+  /** How many cities there are. */
+  readonly size: number;
+  /** Compact names of every province and US state code, which a qualifier may mean instead of a country. */
+  readonly regionKeys: ReadonlySet<string>;
+  /**
+   * Compact country qualifiers (names, aliases, ISO codes) by ISO alpha-2, in the order the countries' first
+   * cities come, to filter places from other sources.
+   */
+  readonly countryKeysByCode: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The cities a compact key names: those it is the own name of first, then those it is another spelling of. */
+  named(key: string): readonly IndexedCity[];
+  /** The `count` most populous cities, most populous first, in a new array. */
+  first(count: number): IndexedCity[];
+  /** Every city, most populous first; the same array on every call. */
+  all(): readonly IndexedCity[];
+}
+
 /** The cities, searchable by name. Lists are ordered by population, largest first, so ties resolve the same way. */
 export class CityIndex {
-  /** Every city, most populous first. */
-  readonly cities: readonly IndexedCity[];
-  private readonly byKey = new Map<string, IndexedCity[]>();
-  /** Compact country qualifiers (names, aliases, ISO codes) by ISO alpha-2, to filter places from other sources. */
-  private readonly countryKeysByCode = new Map<string, Set<string>>();
-  /** Compact names of every province and US state code, which a qualifier may mean instead of a country. */
-  private readonly regionKeys = new Set<string>([...US_STATE_CODES.values()].map((code) => code.toLowerCase()));
+  constructor(private readonly source: CitySource) {}
 
-  constructor(cities: IndexedCity[]) {
-    this.cities = cities;
-    // Own names first, other spellings after: `Grand Prairie` is a city and also an alias of larger Arlington in
-    // the data, and must mean the city.
-    for (const isOwnName of [true, false]) {
-      for (const entry of cities) {
-        const keys = isOwnName ? entry.keys.slice(0, 1) : entry.keys.slice(1);
-        for (const key of keys) {
-          const list = this.byKey.get(key);
-          if (list) list.push(entry);
-          else this.byKey.set(key, [entry]);
-        }
-      }
-    }
-    for (const entry of cities) {
-      if (entry.city.province) this.regionKeys.add(compactName(entry.city.province));
-      const code = entry.city.countryCode;
-      if (code && !this.countryKeysByCode.has(code)) {
-        this.countryKeysByCode.set(code, new Set(countryQualifiers(entry.city.country, code, entry.iso3)));
-      }
-    }
+  /** Every city, most populous first. From the prebuilt file this parses them all (~30 ms): prefer `size`. */
+  get cities(): readonly IndexedCity[] {
+    return this.source.all();
+  }
+
+  /** How many cities the index holds. */
+  get size(): number {
+    return this.source.size;
   }
 
   /**
@@ -120,10 +122,10 @@ export class CityIndex {
    */
   resolve(query: string): Resolution {
     const readings = readQuery(query);
-    let sameName: IndexedCity[] = [];
+    let sameName: readonly IndexedCity[] = [];
     let rejected: QueryReading | undefined;
     for (const reading of readings) {
-      const named = this.byKey.get(compactName(reading.name)) ?? [];
+      const named = this.source.named(compactName(reading.name));
       const fitting = named.filter((entry) => reading.qualifiers.every((q) => entry.qualifiers.has(compactName(q))));
       if (fitting[0]) return { city: fitting[0] };
       if (named.length > 0 && sameName.length === 0) {
@@ -167,7 +169,7 @@ export class CityIndex {
 
   /** The largest cities, most populous first. */
   largest(count: number): IndexedCity[] {
-    return this.cities.slice(0, count);
+    return this.source.first(count);
   }
 
   /** Whether a qualifier (`US`, `USA`, `United States`, `Maine`, `ME`) names this place's country or region. */
@@ -178,7 +180,7 @@ export class CityIndex {
     const code = place.countryCode?.toUpperCase();
     if (code) {
       keys.add(code.toLowerCase());
-      for (const countryKey of this.countryKeysByCode.get(code) ?? []) keys.add(countryKey);
+      for (const countryKey of this.source.countryKeysByCode.get(code) ?? []) keys.add(countryKey);
       const stateCode = code === 'US' && place.province ? US_STATE_CODES.get(compactName(place.province)) : undefined;
       if (stateCode) keys.add(stateCode.toLowerCase());
     }
@@ -191,8 +193,8 @@ export class CityIndex {
    */
   countryCodeOf(qualifier: string): string | undefined {
     const key = compactName(qualifier);
-    if (this.regionKeys.has(key)) return undefined;
-    for (const [code, keys] of this.countryKeysByCode) if (keys.has(key)) return code;
+    if (this.source.regionKeys.has(key)) return undefined;
+    for (const [code, keys] of this.source.countryKeysByCode) if (keys.has(key)) return code;
     return undefined;
   }
 
@@ -239,23 +241,6 @@ export function cityLabel(city: City, isAmbiguous: boolean): string {
   return `${city.name} (${where})`;
 }
 
-/** Where `npm run build` writes the cleaned index, beside the compiled module. */
-export const PREBUILT_INDEX_URL = new URL('./city-index.json', import.meta.url);
-
-/**
- * The city index: the one `npm run build` prepared when it is there (a JSON parse, ~15 ms), otherwise built from
- * the `city-timezones` data now (~100 ms of cleaning and folding names). Synchronous; call once, on first use.
- */
-export function loadCityIndex(): CityIndex {
-  let text: string | undefined;
-  try {
-    text = readFileSync(PREBUILT_INDEX_URL, 'utf8');
-  } catch {
-    // Not built (running from source): build it from the data.
-  }
-  return text === undefined ? buildCityIndex(readCityData()) : new CityIndex(citiesFromJson(text));
-}
-
 /** The raw `city-timezones` records. */
 export function readCityData(): unknown[] {
   const require = createRequire(import.meta.url);
@@ -264,15 +249,61 @@ export function readCityData(): unknown[] {
   return data;
 }
 
-/** The cities as JSON for the prebuilt index (sets as arrays). */
-export function citiesToJson(cities: readonly IndexedCity[]): string {
-  return JSON.stringify(cities.map((entry) => ({ ...entry, qualifiers: [...entry.qualifiers] })));
+/** The lookup tables over a list of cities; `byKey` holds positions in the list. */
+export function lookupTables(cities: readonly IndexedCity[]) {
+  const byKey = new Map<string, number[]>();
+  // Own names first, other spellings after: `Grand Prairie` is a city and also an alias of larger Arlington in
+  // the data, and must mean the city.
+  for (const isOwnName of [true, false]) {
+    cities.forEach((entry, position) => {
+      const keys = isOwnName ? entry.keys.slice(0, 1) : entry.keys.slice(1);
+      for (const key of keys) {
+        const list = byKey.get(key);
+        if (list) list.push(position);
+        else byKey.set(key, [position]);
+      }
+    });
+  }
+  const regionKeys = new Set<string>([...US_STATE_CODES.values()].map((code) => code.toLowerCase()));
+  const countryKeysByCode = new Map<string, Set<string>>();
+  for (const entry of cities) {
+    if (entry.city.province) regionKeys.add(compactName(entry.city.province));
+    const code = entry.city.countryCode;
+    if (code && !countryKeysByCode.has(code)) {
+      countryKeysByCode.set(code, new Set(countryQualifiers(entry.city.country, code, entry.iso3)));
+    }
+  }
+  return { byKey, regionKeys, countryKeysByCode };
 }
 
-/** The cities of a prebuilt index. */
-export function citiesFromJson(text: string): IndexedCity[] {
-  const entries = JSON.parse(text) as (Omit<IndexedCity, 'qualifiers'> & { qualifiers: string[] })[];
-  return entries.map((entry) => ({ ...entry, qualifiers: new Set(entry.qualifiers) }));
+/** Cities held in memory, as `buildCityIndex` makes them. */
+class MemoryCitySource implements CitySource {
+  readonly size: number;
+  readonly regionKeys: ReadonlySet<string>;
+  readonly countryKeysByCode: ReadonlyMap<string, ReadonlySet<string>>;
+  private readonly byKey: ReadonlyMap<string, IndexedCity[]>;
+
+  constructor(private readonly cities: readonly IndexedCity[]) {
+    const tables = lookupTables(cities);
+    this.size = cities.length;
+    this.regionKeys = tables.regionKeys;
+    this.countryKeysByCode = tables.countryKeysByCode;
+    this.byKey = new Map(
+      [...tables.byKey].map(([key, positions]) => [key, positions.map((position) => cities[position]!)]),
+    );
+  }
+
+  named(key: string): readonly IndexedCity[] {
+    return this.byKey.get(key) ?? [];
+  }
+
+  first(count: number): IndexedCity[] {
+    return this.cities.slice(0, count);
+  }
+
+  all(): readonly IndexedCity[] {
+    return this.cities;
+  }
 }
 
 /** A raw `cityMapping` entry after its fields were checked. */
@@ -340,7 +371,7 @@ export function buildCityIndex(raw: readonly unknown[]): CityIndex {
       completion: uniqueCompletion(record, completions),
     };
   });
-  const index = new CityIndex(cities);
+  const index = new CityIndex(new MemoryCitySource(cities));
   // A short completion can mean a bigger namesake (`Beja, Beja` is in Portugal and, as `Béja`, in Tunisia):
   // those spell out the country.
   for (const entry of cities) {

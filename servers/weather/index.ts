@@ -4,7 +4,7 @@
  */
 
 import { SettingsError, serveStdio } from '../../src/server/index.js';
-import { loadCityIndex } from './cities.js';
+import { loadCityIndex } from './city-index-file.js';
 import type { CityIndex } from './cities.js';
 import { readConfig } from './config.js';
 import type { WeatherConfig } from './config.js';

@@ -1,12 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  CityIndex as CityIndexClass,
-  buildCityIndex,
-  citiesFromJson,
-  citiesToJson,
-  loadCityIndex,
-  readCityData,
-} from '../../../../servers/weather/cities.js';
+import { buildCityIndex, readCityData } from '../../../../servers/weather/cities.js';
+import { loadCityIndex, parseCityIndex, serializeCityIndex } from '../../../../servers/weather/city-index-file.js';
 import type { CityIndex } from '../../../../servers/weather/cities.js';
 
 let index: CityIndex;
@@ -165,12 +159,131 @@ describe('cleaning the raw data', () => {
 });
 
 describe('the prebuilt index written by npm run build', () => {
-  it('round-trips through JSON to an index that answers exactly like a fresh build', () => {
-    const fresh = buildCityIndex(readCityData());
-    const prebuilt = new CityIndexClass(citiesFromJson(citiesToJson(fresh.cities)));
-    expect(prebuilt.cities).toEqual(fresh.cities);
-    for (const query of ['Tokyo', 'Portland', 'Portland, Maine', 'springfield, US', 'São Paulo', 'Tokio', 'Zzyzx']) {
-      expect(prebuilt.resolve(query)).toEqual(fresh.resolve(query));
+  let fresh: CityIndex;
+  let text: string;
+  /** A prebuilt index that has parsed nothing yet, as in a server's first call. */
+  const cold = () => parseCityIndex(Buffer.from(text))!;
+
+  beforeAll(() => {
+    fresh = buildCityIndex(readCityData());
+    text = serializeCityIndex(fresh.cities);
+  });
+
+  const names = [
+    'Tokyo',
+    'tokyo',
+    'Portland',
+    'Springfield',
+    'São Paulo',
+    'SÃO PAULO',
+    'Sao Paulo, BR',
+    'Zurich',
+    'Aarhus',
+    'Washington',
+    'Washington, D.C.',
+    'Grand Prairie',
+    'Arlington',
+    'New York',
+    'London',
+    'Kinshasa (Congo (Kinshasa))',
+    'Beja',
+    'Tbilisi',
+    'Atlanta, Georgia',
+    'Atlanta, GA',
+  ];
+  const qualified = [
+    'Portland, Maine',
+    'Portland, ME',
+    'Portland, US',
+    'Portland, USA',
+    'Portland, United States',
+    'Portland, Australia',
+    'Portland, AU',
+    'Portland (Maine, United States of America)',
+    'Springfield, Illinois',
+    'Springfield, IL, US',
+    'springfield, US',
+    'London, Canada',
+    'London, UK',
+    'London, England',
+    'Paris, FR',
+    'Paris, Texas',
+    'Portland, Narnia',
+    'Tokyo, Georgia',
+  ];
+  const misses = ['Tokio', 'Londno', 'Pourtland', 'Sprngfield, US', 'Zzyzx', 'qqqqqqqq', 'toky', 'san fr', 'york'];
+  const odd = ['', '   ', '!!!', ',', 'constructor', '__proto__', 'Tokyo,', '(Japan)', 'Tokyo (Japan)', '|tokyo:'];
+  const queries = [...names, ...qualified, ...misses, ...odd];
+  const countries = ['USA', 'US', 'United States', 'America', 'Georgia', 'GA', 'ME', 'Maine', 'Montenegro', 'jpn'];
+  const moreCountries = [
+    'JP',
+    'Japan',
+    'France',
+    'fra',
+    'UK',
+    'England',
+    'Congo',
+    'DRC',
+    'XK',
+    'Kosovo',
+    'Ontario',
+    'Narnia',
+    '',
+  ];
+
+  it('resolves every query of a sample, and every 25th city by label and completion, like a fresh build', () => {
+    for (const query of queries) expect(cold().resolve(query), query).toEqual(fresh.resolve(query));
+    const labels = fresh.cities.filter((_, position) => position % 25 === 0).flatMap((e) => [e.label, e.completion]);
+    const prebuilt = cold();
+    for (const query of [...labels, ...queries]) expect(prebuilt.resolve(query), query).toEqual(fresh.resolve(query));
+  });
+
+  it('answers search, complete and largest like a fresh build', () => {
+    const prebuilt = cold();
+    expect(prebuilt.largest(20)).toEqual(fresh.largest(20));
+    expect(cold().largest(20)).toEqual(fresh.largest(20));
+    for (const query of queries) {
+      expect(prebuilt.search(query, 10), query).toEqual(fresh.search(query, 10));
+      expect(prebuilt.complete(query), query).toEqual(fresh.complete(query));
     }
+    for (const typed of ['portl', 'portland, m', 'new', 'sprin', 'x']) {
+      expect(prebuilt.complete(typed), typed).toEqual(fresh.complete(typed));
+    }
+    expect(prebuilt.size).toBe(fresh.size);
+    expect(prebuilt.cities).toEqual(fresh.cities);
+  });
+
+  it('maps qualifiers to countries and regions like a fresh build', () => {
+    const places = ['Portland, Maine', 'Tbilisi', 'Atlanta', 'London, UK', 'Pristina', 'Tokyo'].map(
+      (query) => fresh.resolve(query).city!.city,
+    );
+    places.push({ name: 'Nowhere', country: 'Narnia', latitude: 1, longitude: 2 });
+    const prebuilt = cold();
+    for (const qualifier of [...countries, ...moreCountries]) {
+      expect(cold().countryCodeOf(qualifier), qualifier).toBe(fresh.countryCodeOf(qualifier));
+      for (const place of places) {
+        expect(prebuilt.qualifies(place, qualifier), `${place.name}, ${qualifier}`).toBe(
+          fresh.qualifies(place, qualifier),
+        );
+      }
+    }
+  });
+
+  it('parses only the cities a name lookup needs', () => {
+    // The least populous city's line is made unreadable (same length, so the offsets stay right).
+    const lines = text.split('\n');
+    const last = lines.length - 2;
+    expect(JSON.parse(lines[last]!).city.name).not.toMatch(/^(Tokyo|Portland)$/);
+    lines[last] = '#'.repeat(Buffer.byteLength(lines[last]!));
+    const prebuilt = parseCityIndex(Buffer.from(lines.join('\n')))!;
+    expect(prebuilt.resolve('Tokyo').city?.city.name).toBe('Tokyo');
+    expect(prebuilt.resolve('Portland, Maine').city?.city.province).toBe('Maine');
+    expect(prebuilt.countryCodeOf('USA')).toBe('US');
+    expect(prebuilt.largest(3)).toHaveLength(3);
+    expect(() => prebuilt.cities).toThrow(SyntaxError);
+  });
+
+  it('ignores a file of the earlier one-array layout', () => {
+    expect(parseCityIndex(Buffer.from(JSON.stringify(fresh.largest(2))))).toBeUndefined();
   });
 });
