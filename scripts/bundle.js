@@ -1,44 +1,106 @@
 // @ts-check
 /**
- * Run by `npm run build` after tsc: bundles each executable (the CLI and the three servers) into one file with
- * esbuild. Node 20 resolves and compiles every ESM module separately, and a command line pays that on each run:
- * the CLI and a server loaded ~200 modules between them, ~250 ms before the first byte. A bundle loads in a
- * fraction of that (bench/RESULTS.md). tsc's per-module output stays in dist/ as the library and for the tests.
+ * Run by `npm run build` after tsc: bundles each executable (the CLI and the three servers) with esbuild. Node 20
+ * resolves and compiles every ES module on its own, and a command line pays that on each run: the CLI and a server
+ * loaded ~200 modules between them, ~250 ms before the first byte. tsc's per-module output stays in dist/ as the
+ * library and for the tests.
  *
- * - `dist/cli/`: the CLI. Its entry holds only the warm path (Node built-ins and the daemon's client); the rest is
- *   a chunk loaded when no daemon answers.
- * - `dist/servers/<name>/index.js`: each server, where configs point (tsc skips these entry files).
+ * Each executable is a small ES module (the launcher) and a CommonJS bundle that it runs through
+ * src/runtime/code-cache.ts, which keeps V8's code cache beside the bundle (Node 20 has no compile cache):
+ * - `dist/cli/mcp-host.js` (what bin/mcp-host.js loads) holds the warm path, Node built-ins and the daemon's client
+ *   only; when no daemon answers it runs `dist/cli/main.cjs`, the whole CLI.
+ * - `dist/servers/<name>/index.js`, where configs point (tsc skips these entry files), runs `server.cjs` beside it.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 
-/** CommonJS dependencies (vscode-jsonrpc, nodemailer) call `require`, which an ES module does not have. */
-const requireShim = [
-  "import { createRequire as __bundleCreateRequire } from 'node:module';",
-  'const require = __bundleCreateRequire(import.meta.url);',
-].join('\n');
+const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
 /** @type {import('esbuild').BuildOptions} */
 const common = {
   bundle: true,
   platform: 'node',
-  format: 'esm',
   target: 'node20.11',
   // A native addon, found in node_modules at run time.
   external: ['better-sqlite3'],
-  banner: { js: requireShim },
-  sourcemap: 'linked',
   logLevel: 'warning',
 };
 
-await Promise.all([
-  build({
+/**
+ * A CommonJS bundle of `entry`. Its `import.meta.url` (for files beside it: the city index, package.json) is the
+ * bundle's own URL. The last line is a hash of the content, which names its code cache (see code-cache.ts); old
+ * caches of other content are removed, since no bundle will ever match them again.
+ * @param {string} entry
+ * @param {string} outfile
+ */
+async function bundleCommonJs(entry, outfile) {
+  await build({
     ...common,
-    entryPoints: { 'mcp-host': 'src/cli/bin.ts' },
-    outdir: 'dist/cli',
-    splitting: true,
-    chunkNames: '[name]-[hash]',
-  }),
-  ...['weather', 'email', 'database'].map((name) =>
-    build({ ...common, entryPoints: [`servers/${name}/index.ts`], outfile: `dist/servers/${name}/index.js` }),
-  ),
-]);
+    entryPoints: [entry],
+    outfile,
+    format: 'cjs',
+    define: { 'import.meta.url': '__bundleFileUrl' },
+    banner: { js: "var __bundleFileUrl = require('node:url').pathToFileURL(__filename).href;" },
+  });
+  const content = readFileSync(outfile, 'utf8');
+  const hash = createHash('sha256').update(content).digest('hex').slice(0, 16);
+  writeFileSync(outfile, `${content}\n// content-hash: ${hash}\n`);
+  const directory = path.dirname(outfile);
+  const current = `${path.basename(outfile)}.${hash}.v8cache`;
+  for (const name of readdirSync(directory)) {
+    const isOldCache = name.startsWith(`${path.basename(outfile)}.`) && name.endsWith('.v8cache') && name !== current;
+    if (isOldCache) rmSync(path.join(directory, name));
+  }
+}
+
+/**
+ * The ES module that runs the CommonJS bundle `bundleName` beside it.
+ * @param {string} outfile
+ * @param {string} bundleName
+ */
+function launcher(outfile, bundleName) {
+  return build({
+    ...common,
+    stdin: {
+      contents: [
+        "import { runBundle } from './src/runtime/code-cache.ts';",
+        `runBundle(new URL('./${bundleName}', import.meta.url));`,
+      ].join('\n'),
+      resolveDir: repoRoot,
+      loader: 'ts',
+    },
+    outfile,
+    format: 'esm',
+  });
+}
+
+/**
+ * A server as an executable: `<outDir>/index.js`, the launcher a config points at, and `server.cjs` beside it.
+ * @param {string} entry the server's TypeScript entry
+ * @param {string} outDir
+ */
+function bundleServer(entry, outDir) {
+  return Promise.all([
+    bundleCommonJs(entry, path.join(outDir, 'server.cjs')),
+    launcher(path.join(outDir, 'index.js'), 'server.cjs'),
+  ]);
+}
+
+// `node scripts/bundle.js --server <entry.ts> --out <dir>` bundles one server (bench/build.ts does, for the bench's
+// server on our framework); with no arguments, the project's executables.
+const { values } = parseArgs({ options: { server: { type: 'string' }, out: { type: 'string' } } });
+if (values.server !== undefined && values.out !== undefined) {
+  await bundleServer(values.server, values.out);
+} else if (values.server !== undefined || values.out !== undefined) {
+  throw new Error('scripts/bundle.js: --server and --out go together');
+} else {
+  await Promise.all([
+    bundleCommonJs('src/cli/main.ts', 'dist/cli/main.cjs'),
+    build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli/mcp-host.js', format: 'esm' }),
+    ...['weather', 'email', 'database'].map((name) => bundleServer(`servers/${name}/index.ts`, `dist/servers/${name}`)),
+  ]);
+}

@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   }
 }
 
-await main().catch((error: unknown) => {
+main().catch((error: unknown) => {
   console.error(`email: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exitCode = 1;
 });

@@ -1,0 +1,88 @@
+/**
+ * runBundle over real files and real `node` processes: a bundle runs with its exports returned, its code cache is
+ * written at the first exit and used after, a damaged or foreign cache never changes what runs, and a cache that
+ * cannot be written is no error.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../helpers/stdio-server.js';
+
+const CODE_CACHE = pathToFileURL(path.join(REPO_ROOT, 'dist/src/runtime/code-cache.js')).href;
+const HASH = '0123456789abcdef';
+
+const directories: string[] = [];
+afterEach(() => {
+  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
+});
+
+/** A CommonJS bundle in a fresh directory, with the content-hash line scripts/bundle.js appends (or not). */
+function writeBundle(body: string, hash: string | null = HASH): string {
+  const directory = mkdtempSync(path.join(tmpdir(), 'mcp-host-code-cache-'));
+  directories.push(directory);
+  const bundle = path.join(directory, 'bundle.cjs');
+  writeFileSync(bundle, hash === null ? body : `${body}\n// content-hash: ${hash}\n`);
+  return bundle;
+}
+
+/** Runs the bundle in a new `node` process through runBundle; answers with what it printed. */
+function run(bundle: string): string {
+  const script = [
+    `import { runBundle } from ${JSON.stringify(CODE_CACHE)};`,
+    `const exports = runBundle(new URL(${JSON.stringify(pathToFileURL(bundle).href)}));`,
+    'console.log(JSON.stringify(exports.answer(20, 22)));',
+  ].join('\n');
+  return execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim();
+}
+
+const cachesBeside = (bundle: string): string[] =>
+  readdirSync(path.dirname(bundle)).filter((name) => name.endsWith('.v8cache'));
+
+const BODY = [
+  "const path = require('node:path');",
+  'exports.answer = (a, b) => ({ sum: a + b, file: path.basename(__filename), dir: __dirname });',
+].join('\n');
+
+describe('runBundle', () => {
+  it('runs a bundle as CommonJS and writes its code cache at exit, named by its content hash', () => {
+    const bundle = writeBundle(BODY);
+    const first = JSON.parse(run(bundle)) as { sum: number; file: string; dir: string };
+    expect(first).toEqual({ sum: 42, file: 'bundle.cjs', dir: path.dirname(bundle) });
+    expect(cachesBeside(bundle)).toEqual([`bundle.cjs.${HASH}.v8cache`]);
+    const cache = path.join(path.dirname(bundle), `bundle.cjs.${HASH}.v8cache`);
+    const written = readFileSync(cache);
+    expect(written.length).toBeGreaterThan(0);
+    // The second run reads the cache, and V8 accepts it, so it is not written again.
+    expect(JSON.parse(run(bundle))).toEqual(first);
+    expect(readFileSync(cache).equals(written)).toBe(true);
+    expect(readdirSync(path.dirname(bundle)).filter((name) => name.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('replaces a cache V8 rejects, and what runs is the bundle', () => {
+    const bundle = writeBundle(BODY);
+    const cache = path.join(path.dirname(bundle), `bundle.cjs.${HASH}.v8cache`);
+    writeFileSync(cache, 'not a code cache');
+    expect(JSON.parse(run(bundle))).toMatchObject({ sum: 42 });
+    expect(readFileSync(cache, 'utf8')).not.toBe('not a code cache');
+  });
+
+  it('keeps no cache for a bundle without its content hash', () => {
+    const bundle = writeBundle(BODY, null);
+    expect(JSON.parse(run(bundle))).toMatchObject({ sum: 42 });
+    expect(cachesBeside(bundle)).toEqual([]);
+  });
+
+  it('runs when its cache cannot be written, and leaves nothing behind', () => {
+    const bundle = writeBundle(BODY);
+    // A directory where the cache file would go: unreadable as a cache, and no rename can replace it (this works
+    // as root too, where a read-only directory would not stop the write).
+    const cache = path.join(path.dirname(bundle), `bundle.cjs.${HASH}.v8cache`);
+    mkdirSync(cache);
+    expect(JSON.parse(run(bundle))).toMatchObject({ sum: 42 });
+    expect(readdirSync(path.dirname(bundle)).sort()).toEqual(['bundle.cjs', `bundle.cjs.${HASH}.v8cache`]);
+    expect(statSync(cache).isDirectory()).toBe(true);
+  });
+});
