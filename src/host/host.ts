@@ -4,8 +4,7 @@
  * complete shutdown.
  */
 
-import { McpClient } from '../client/index.js';
-import type { CallOptions, ClientHooks, McpClientOptions } from '../client/index.js';
+import type { CallOptions, ClientHooks, McpClient, McpClientOptions } from '../client/index.js';
 import { McpHostError, isMcpHostError } from '../protocol/errors.js';
 import type { InvalidLine } from '../protocol/ndjson.js';
 import type {
@@ -390,9 +389,12 @@ export function spawnConnector(hostEnv: NodeJS.ProcessEnv): ServerConnector {
       cwd: config.cwd,
       onStderrLine,
     });
+    // Loaded now, not with this module: the client and vscode-jsonrpc load while the server boots, so a cold
+    // command's start-up overlaps with the server's.
+    const { McpClient: Client } = await import('../client/index.js');
     const exitReason = (): Promise<Error | undefined> =>
       Promise.race([process.exited.then(() => process.exitError()), delay(EXIT_REASON_WAIT_MS)]);
-    const client = new McpClient(process.stdout, process.stdin, { ...clientOptions, closeReason: exitReason });
+    const client = new Client(process.stdout, process.stdin, { ...clientOptions, closeReason: exitReason });
     // And the other way round: a connection that failed while the process runs (a message over the size limit, a
     // broken pipe) leaves a process nobody can talk to. End it, so the pool replaces the replica for that reason.
     let brokenConnection: McpHostError | undefined;
