@@ -72,7 +72,20 @@ export interface McpConnectionOptions {
    * for the process to exit, so callers learn the exit code and stderr rather than just "closed".
    */
   closeReason?: () => Promise<Error | undefined>;
+  /**
+   * When the peer ends its stream, first answer the requests already read, then close. A server wants this: a
+   * client may send its last requests and end its side at once (`printf '…' | server`), and stdout is still open.
+   * A client does not: a server that ended its stdout is gone, and what it was asked fails at once.
+   */
+  answerBeforeClosing?: boolean;
 }
+
+/**
+ * How long `answerBeforeClosing` waits for running handlers; then they are aborted and the connection closes. A
+ * peer that ended its stream may be dead (a host killed outright), and then nobody would ever stop a slow handler:
+ * the server must still end soon after its stdin does.
+ */
+export const ANSWER_BEFORE_CLOSING_LIMIT_MS = 1_000;
 
 interface PendingRequest {
   id: RequestId;
@@ -137,6 +150,9 @@ export class McpConnection<
   private lastSentId: RequestId | undefined;
   private failure: Error | undefined;
   private closedWith: Error | undefined;
+  /** Requests handed to their handler so far, and who waits for the last running one to finish. */
+  private requestsDispatched = 0;
+  private readonly idleWaiters: (() => void)[] = [];
 
   constructor(
     readable: Readable,
@@ -293,6 +309,7 @@ export class McpConnection<
     }
     for (const inbound of this.inbound.values()) inbound.abort(error);
     this.inbound.clear();
+    for (const wake of this.idleWaiters.splice(0)) wake();
     this.rpc.dispose();
     this.reader.dispose();
     this.writer.dispose();
@@ -353,6 +370,7 @@ export class McpConnection<
     if (requestId === undefined) throw new ResponseError(JSONRPC_ERROR.INVALID_REQUEST, 'Request without an id');
     const inbound = new InboundRequest();
     this.inbound.set(requestId, inbound);
+    this.requestsDispatched += 1;
     const meta = (params as { _meta?: RequestMeta } | undefined)?._meta;
     const context: RequestContext = {
       get signal() {
@@ -368,6 +386,7 @@ export class McpConnection<
       throw toResponseError(error, method);
     } finally {
       this.inbound.delete(requestId);
+      if (this.inbound.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     }
   }
 
@@ -429,7 +448,28 @@ export class McpConnection<
     this.options.onError?.(error);
   }
 
+  /**
+   * Waits until every request read so far has been answered. vscode-jsonrpc dispatches what it queued on the next
+   * turn (see batched-dispatch.ts) and writes a reply once the handler settles: so wait for running handlers, let a
+   * turn pass, and stop once a turn dispatched nothing new and nothing runs.
+   */
+  private async answerWhatWasRead(): Promise<void> {
+    let dispatched = -1;
+    while (this.inbound.size > 0 || this.requestsDispatched !== dispatched) {
+      dispatched = this.requestsDispatched;
+      if (this.inbound.size > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
   private async handleTransportClosed(): Promise<void> {
+    if (this.closedWith) return;
+    if (this.options.answerBeforeClosing) {
+      let timer: NodeJS.Timeout | undefined;
+      const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, ANSWER_BEFORE_CLOSING_LIMIT_MS)));
+      await Promise.race([this.answerWhatWasRead(), limit]);
+      clearTimeout(timer);
+    }
     if (this.closedWith) return;
     let error = this.failure;
     if (!error && this.options.closeReason) error = await this.options.closeReason().catch(() => undefined);

@@ -76,7 +76,8 @@ export class ServerSession {
     writable: Writable,
     options: McpConnectionOptions = {},
   ) {
-    this.connection = createMcpConnection(readable, writable, options);
+    // A client may end stdin right after its last request: that request is still answered.
+    this.connection = createMcpConnection(readable, writable, { ...options, answerBeforeClosing: true });
     this.stopListening = registry.onChange((kind) => this.queueListChanged(kind));
     this.connection.onClose(() => this.stopListening());
     this.registerHandlers();
