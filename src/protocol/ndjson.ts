@@ -173,6 +173,8 @@ export interface NdjsonWriterOptions {
   onMessage?: (message: Message) => void;
 }
 
+function ignoreStreamError(): void {}
+
 /**
  * Writes one JSON-RPC message per line.
  *
@@ -236,6 +238,9 @@ export class NdjsonMessageWriter extends AbstractMessageWriter implements Messag
   override dispose(): void {
     this.writable.off('error', this.onErrorBound);
     this.writable.off('close', this.onCloseBound);
+    // A write still in flight to a peer that just died fails after this (EPIPE), and an 'error' event nobody
+    // listens to would crash the process: that failure has nobody left to tell.
+    this.writable.on('error', ignoreStreamError);
     super.dispose();
   }
 
