@@ -54,7 +54,13 @@ export function serverArgs(script: string): string[] {
 
 /** The compiled server script of a stack (the drivers run from dist/bench/). */
 export function serverScript(name: StackName): string {
-  const relative = name === 'bare' ? '../bare/server.js' : `../servers/${name}.js`;
+  // Ours is bundled as our servers ship (see bench/build.ts); the others run as their users run them.
+  const relative =
+    name === 'bare'
+      ? '../bare/server.js'
+      : name === 'ours'
+        ? '../servers/ours-bundle/index.js'
+        : `../servers/${name}.js`;
   return fileURLToPath(new URL(relative, import.meta.url));
 }
 
