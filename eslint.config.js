@@ -40,6 +40,11 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS through bin/package.json (see bin/mcp-host.js).
+    files: ['bin/**'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly' } },
+  },
+  {
     // The CLI prints; servers may write diagnostics to stderr (stdout is the protocol channel).
     files: ['src/cli/**', 'bench/**', 'bin/**'],
     rules: { 'no-console': 'off' },
