@@ -6,7 +6,7 @@
  */
 
 import type { Readable, Writable } from 'node:stream';
-import { CancellationTokenSource, ResponseError, createMessageConnection } from 'vscode-jsonrpc/node';
+import { CancellationTokenSource, Event, ResponseError, createMessageConnection } from 'vscode-jsonrpc/node';
 import type {
   CancellationId,
   CancellationToken,
@@ -101,6 +101,27 @@ interface PendingRequest {
 }
 
 /**
+ * The token vscode-jsonrpc hands a request's handler. vscode-jsonrpc cancels it only on LSP's `$/cancelRequest`,
+ * which MCP does not use (its `notifications/cancelled` aborts the `InboundRequest`), so it is never cancelled; what
+ * it is for is carrying the request's id, which the star handler is not told. One small object per request instead
+ * of a CancellationTokenSource, its token and a WeakMap entry: a server's hot path, measured.
+ */
+class InboundToken implements CancellationToken {
+  readonly isCancellationRequested = false;
+  readonly onCancellationRequested = Event.None;
+  constructor(readonly requestId: RequestId | null) {}
+}
+
+class InboundTokenSource {
+  readonly token: InboundToken;
+  constructor(requestId: RequestId | null) {
+    this.token = new InboundToken(requestId);
+  }
+  cancel(): void {}
+  dispose(): void {}
+}
+
+/**
  * A request being handled. Its AbortController is made only when the handler reads `signal` (most never do, and
  * one per request is a measurable share of a server's CPU); a cancel that comes first is kept until then.
  */
@@ -144,7 +165,6 @@ export class McpConnection<
   private readonly requestHandlers = new Map<string, RequestHandler<unknown, unknown>>();
   private readonly notificationHandlers = new Map<string, NotificationHandler<unknown>[]>();
   private readonly closeListeners: ((error: Error) => void)[] = [];
-  private readonly tokenIds = new WeakMap<CancellationToken, RequestId>();
   private readonly cancelReasons = new Map<CancellationId, string>();
   private nextProgressToken = 1;
   private lastSentId: RequestId | undefined;
@@ -167,12 +187,8 @@ export class McpConnection<
       cancellationStrategy: {
         receiver: {
           kind: 'request',
-          createCancellationTokenSource: (request: RequestMessage) => {
-            // The star request handler is not told the id; it finds it through the token.
-            const source = new CancellationTokenSource();
-            if (request.id !== null) this.tokenIds.set(source.token, request.id);
-            return source;
-          },
+          // The star request handler is not told the id; it finds it on the token.
+          createCancellationTokenSource: (request: RequestMessage) => new InboundTokenSource(request.id),
         },
         sender: {
           // Called synchronously inside sendRequest: this is how we learn the id vscode-jsonrpc gave the request.
@@ -366,7 +382,7 @@ export class McpConnection<
   private async dispatchRequest(method: string, params: unknown, token: CancellationToken): Promise<unknown> {
     const handler = this.requestHandlers.get(method);
     if (!handler) throw new ResponseError(JSONRPC_ERROR.METHOD_NOT_FOUND, `Method not found: ${method}`);
-    const requestId = this.tokenIds.get(token);
+    const requestId = (token as InboundToken).requestId ?? undefined;
     if (requestId === undefined) throw new ResponseError(JSONRPC_ERROR.INVALID_REQUEST, 'Request without an id');
     const inbound = new InboundRequest();
     this.inbound.set(requestId, inbound);
