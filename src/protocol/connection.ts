@@ -6,14 +6,8 @@
  */
 
 import type { Readable, Writable } from 'node:stream';
-import { CancellationTokenSource, Event, ResponseError, createMessageConnection } from 'vscode-jsonrpc/node';
-import type {
-  CancellationId,
-  CancellationToken,
-  Message,
-  MessageConnection,
-  RequestMessage,
-} from 'vscode-jsonrpc/node';
+import { Event, ResponseError, createMessageConnection } from 'vscode-jsonrpc/node';
+import type { CancellationToken, Message, MessageConnection, RequestMessage } from 'vscode-jsonrpc/node';
 import { installBatchedDispatch } from './batched-dispatch.js';
 import { JSONRPC_ERROR, McpHostError, WireError } from './errors.js';
 import { METHOD, NOTIFICATION } from './methods.js';
@@ -90,7 +84,6 @@ export const ANSWER_BEFORE_CLOSING_LIMIT_MS = 1_000;
 interface PendingRequest {
   id: RequestId;
   method: string;
-  source: CancellationTokenSource;
   resolve: (result: unknown) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout | undefined;
@@ -165,7 +158,6 @@ export class McpConnection<
   private readonly requestHandlers = new Map<string, RequestHandler<unknown, unknown>>();
   private readonly notificationHandlers = new Map<string, NotificationHandler<unknown>[]>();
   private readonly closeListeners: ((error: Error) => void)[] = [];
-  private readonly cancelReasons = new Map<CancellationId, string>();
   private nextProgressToken = 1;
   private lastSentId: RequestId | undefined;
   private failure: Error | undefined;
@@ -190,19 +182,14 @@ export class McpConnection<
           // The star request handler is not told the id; it finds it on the token.
           createCancellationTokenSource: (request: RequestMessage) => new InboundTokenSource(request.id),
         },
+        // Requests are sent without a token: `cancel()` tells the peer itself. vscode-jsonrpc still calls this
+        // strategy for every request, which is how we learn the id it gave the request.
         sender: {
-          // Called synchronously inside sendRequest: this is how we learn the id vscode-jsonrpc gave the request.
           enableCancellation: (request: RequestMessage) => {
             this.lastSentId = request.id ?? undefined;
           },
-          sendCancellation: async (rpc, id) => {
-            const params: CancelledNotificationParams = { requestId: id, reason: this.cancelReasons.get(id) };
-            this.cancelReasons.delete(id);
-            await rpc.sendNotification(NOTIFICATION.CANCELLED, params);
-          },
-          cleanup: (id) => {
-            this.cancelReasons.delete(id);
-          },
+          sendCancellation: () => Promise.resolve(),
+          cleanup: () => undefined,
         },
       },
     });
@@ -243,19 +230,17 @@ export class McpConnection<
       const meta = (sentParams?._meta ?? {}) as Record<string, unknown>;
       sentParams = { ...sentParams, _meta: { ...meta, progressToken } };
     }
-    const source = new CancellationTokenSource();
     this.lastSentId = undefined;
+    // No cancellation token: one per request (with the listener vscode-jsonrpc hangs on it) was a tenth of a
+    // client's CPU per call, and `cancel()` notifies the peer without one.
     const sent: Promise<unknown> =
-      sentParams === undefined
-        ? this.rpc.sendRequest(method, source.token)
-        : this.rpc.sendRequest(method, sentParams, source.token);
+      sentParams === undefined ? this.rpc.sendRequest(method) : this.rpc.sendRequest(method, sentParams);
     const id = this.lastSentId as RequestId | undefined;
     if (id === undefined) throw new Error('vscode-jsonrpc did not report the request id');
     return new Promise<ResultOf<Out, M>>((resolve, reject) => {
       const request: PendingRequest = {
         id,
         method,
-        source,
         resolve: resolve as (result: unknown) => void,
         reject,
         timer: undefined,
@@ -350,10 +335,7 @@ export class McpConnection<
   private cancel(request: PendingRequest, error: Error, reason: string): void {
     if (!this.pending.has(request.id)) return;
     // The spec forbids cancelling initialize; a timed-out handshake just fails here (and the host ends the server).
-    if (request.method !== METHOD.INITIALIZE) {
-      this.cancelReasons.set(request.id, reason);
-      request.source.cancel(); // before finish(), which disposes the source and with it the listener that notifies
-    }
+    if (request.method !== METHOD.INITIALIZE) this.sendCancelled(request.id, reason);
     this.finish(request);
     // vscode-jsonrpc would keep the request in its own table until an answer came; a local answer lets it forget.
     this.reader.deliverLocally({
@@ -362,6 +344,15 @@ export class McpConnection<
       error: { code: LOCALLY_SETTLED, message: reason },
     } as Message);
     request.reject(error);
+  }
+
+  private sendCancelled(requestId: RequestId, reason: string): void {
+    const params: CancelledNotificationParams = { requestId, reason };
+    try {
+      this.rpc.sendNotification(NOTIFICATION.CANCELLED, params).catch(() => undefined);
+    } catch {
+      // The connection is closing (vscode-jsonrpc throws then): its peer is gone or going, and answers nothing.
+    }
   }
 
   private settle(request: PendingRequest, error: Error | undefined, result?: unknown): void {
@@ -376,7 +367,6 @@ export class McpConnection<
     if (request.timer) clearTimeout(request.timer);
     if (request.progressToken !== undefined) this.progressTargets.delete(request.progressToken);
     if (request.onAbort) request.options.signal?.removeEventListener('abort', request.onAbort);
-    request.source.dispose();
   }
 
   private async dispatchRequest(method: string, params: unknown, token: CancellationToken): Promise<unknown> {
