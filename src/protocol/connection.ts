@@ -118,9 +118,14 @@ class InboundTokenSource {
  * A request being handled. Its AbortController is made only when the handler reads `signal` (most never do, and
  * one per request is a measurable share of a server's CPU); a cancel that comes first is kept until then.
  */
-class InboundRequest {
+class InboundRequest implements RequestContext {
   private controller: AbortController | undefined;
   private abortReason: Error | undefined;
+
+  constructor(
+    readonly requestId: RequestId,
+    readonly meta: RequestMeta | undefined,
+  ) {}
 
   get signal(): AbortSignal {
     if (!this.controller) {
@@ -374,19 +379,12 @@ export class McpConnection<
     if (!handler) throw new ResponseError(JSONRPC_ERROR.METHOD_NOT_FOUND, `Method not found: ${method}`);
     const requestId = (token as InboundToken).requestId ?? undefined;
     if (requestId === undefined) throw new ResponseError(JSONRPC_ERROR.INVALID_REQUEST, 'Request without an id');
-    const inbound = new InboundRequest();
+    // The request is its handler's context: one object per request on a server's hot path.
+    const inbound = new InboundRequest(requestId, (params as { _meta?: RequestMeta } | undefined)?._meta);
     this.inbound.set(requestId, inbound);
     this.requestsDispatched += 1;
-    const meta = (params as { _meta?: RequestMeta } | undefined)?._meta;
-    const context: RequestContext = {
-      get signal() {
-        return inbound.signal;
-      },
-      requestId,
-      meta,
-    };
     try {
-      const result = await handler(params, context);
+      const result = await handler(params, inbound);
       return result ?? {};
     } catch (error) {
       throw toResponseError(error, method);

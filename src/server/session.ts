@@ -320,21 +320,19 @@ export class ServerSession {
   }
 
   private handlerContext(context: RequestContext): HandlerContext {
+    return new SessionHandlerContext(this, context);
+  }
+
+  /** Sends `notifications/progress` for a request whose client asked for it (a `progressToken` in `_meta`). */
+  async reportProgress(context: RequestContext, progress: number, total?: number, message?: string): Promise<void> {
     const progressToken = context.meta?.progressToken;
-    return {
-      // A getter, so the signal (and its AbortController) exists only for handlers that use it.
-      get signal() {
-        return context.signal;
-      },
-      requestId: context.requestId,
-      meta: context.meta,
-      protocolVersion: this.protocolVersion ?? negotiateProtocolVersion(undefined),
-      progress: async (progress, total, message) => {
-        if (progressToken === undefined || this.connection.isClosed || context.signal.aborted) return;
-        await this.connection.notify(NOTIFICATION.PROGRESS, compact({ progressToken, progress, total, message }));
-      },
-      log: (level, data, logger) => this.log(level, data, logger),
-    };
+    if (progressToken === undefined || this.connection.isClosed || context.signal.aborted) return;
+    await this.connection.notify(NOTIFICATION.PROGRESS, compact({ progressToken, progress, total, message }));
+  }
+
+  /** The revision agreed with this client (the latest one before the handshake). */
+  get agreedProtocolVersion(): string {
+    return this.protocolVersion ?? negotiateProtocolVersion(undefined);
   }
 
   /** Many registrations in one turn send one notification per kind. */
@@ -426,4 +424,40 @@ function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   return Array.isArray(value) ? 'an array' : typeof value;
+}
+
+/**
+ * What a handler is given. A class rather than an object literal: one is made per call, and a literal with a getter
+ * and two closures costs a server's hot path three allocations more. `signal` stays a getter, so the request's
+ * AbortController exists only for handlers that use it.
+ */
+class SessionHandlerContext implements HandlerContext {
+  constructor(
+    private readonly session: ServerSession,
+    private readonly request: RequestContext,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.request.signal;
+  }
+
+  get requestId(): RequestContext['requestId'] {
+    return this.request.requestId;
+  }
+
+  get meta(): RequestContext['meta'] {
+    return this.request.meta;
+  }
+
+  get protocolVersion(): string {
+    return this.session.agreedProtocolVersion;
+  }
+
+  progress(progress: number, total?: number, message?: string): Promise<void> {
+    return this.session.reportProgress(this.request, progress, total, message);
+  }
+
+  log(level: LoggingLevel, data: unknown, logger?: string): Promise<void> {
+    return this.session.log(level, data, logger);
+  }
 }
