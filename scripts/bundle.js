@@ -56,9 +56,10 @@ async function bundleCommonJs(entry, outfile) {
   const hash = createHash('sha256').update(content).digest('hex').slice(0, 16);
   writeFileSync(outfile, `${content}\n// content-hash: ${hash}\n`);
   const directory = path.dirname(outfile);
-  const current = `${path.basename(outfile)}.${hash}.v8cache`;
+  const current = `${path.basename(outfile)}.${hash}.`;
   for (const name of readdirSync(directory)) {
-    const isOldCache = name.startsWith(`${path.basename(outfile)}.`) && name.endsWith('.v8cache') && name !== current;
+    const isOldCache =
+      name.startsWith(`${path.basename(outfile)}.`) && name.endsWith('.v8cache') && !name.startsWith(current);
     if (isOldCache) rmSync(path.join(directory, name));
   }
 }

@@ -5,14 +5,23 @@
  */
 
 import { runBundle } from '../runtime/code-cache.js';
-import { runFastPath } from './fast-path.js';
+import { runFastPath, scanArguments } from './fast-path.js';
 import type * as Main from './main.js';
+
+/** Commands that run code enough of their own to be worth a code cache each; the rest share one. */
+const CACHED_COMMANDS = new Set(['call', 'read', 'prompt', 'list', 'discover', 'ping', 'schema', 'bench', 'daemon']);
+
+/** Which code cache this command line runs with (see runBundle). */
+function cacheVariant(argv: readonly string[]): string {
+  const { command } = scanArguments(argv.slice(2));
+  return command !== undefined && CACHED_COMMANDS.has(command) ? command : 'other';
+}
 
 async function run(): Promise<void> {
   const exitCode = await runFastPath(process.argv);
   if (exitCode === undefined) {
-    const { main } = runBundle(new URL('./main.cjs', import.meta.url)) as unknown as typeof Main;
-    process.exitCode = await main(process.argv);
+    const cli = runBundle(new URL('./main.cjs', import.meta.url), cacheVariant(process.argv)) as unknown as typeof Main;
+    process.exitCode = await cli.main(process.argv);
   } else {
     process.exitCode = exitCode;
   }

@@ -24,13 +24,24 @@ const WRAPPER_TAIL = '\n})';
 /** The last line scripts/bundle.js appends: a hash of everything above it. */
 const CONTENT_HASH_LINE = /\n\/\/ content-hash: ([0-9a-f]{16})\n$/;
 
-/** Runs the bundle at `bundleUrl` once, as Node would `require` it, and answers with its exports. */
-export function runBundle(bundleUrl: URL): Record<string, unknown> {
+/** A cache variant: a short lowercase word, so that it can be part of a file name. */
+const VARIANT = /^[a-z][a-z-]{0,31}$/;
+
+/**
+ * Runs the bundle at `bundleUrl` once, as Node would `require` it, and answers with its exports.
+ *
+ * The cache holds the functions the run that wrote it used, and is never written again while V8 accepts it; so a
+ * bundle whose runs differ (the CLI: `--help` uses little of what `call` does) keeps one cache per `variant`, each
+ * written by the first run of its kind. Measured: a `call` with the cache a `--help` wrote, 140 ms; with its own,
+ * 122 ms.
+ */
+export function runBundle(bundleUrl: URL, variant?: string): Record<string, unknown> {
+  if (variant !== undefined && !VARIANT.test(variant)) throw new Error(`runBundle: invalid cache variant ${variant}`);
   const filename = fileURLToPath(bundleUrl);
   const source = readFileSync(filename, 'utf8');
   // A bundle without its hash (built some other way) runs without a cache: no cache is better than a wrong one.
   const hash = CONTENT_HASH_LINE.exec(source.slice(-64))?.[1];
-  const cacheFile = hash && `${filename}.${hash}.v8cache`;
+  const cacheFile = hash && `${filename}.${hash}${variant === undefined ? '' : `.${variant}`}.v8cache`;
   const cachedData = cacheFile ? readIfPresent(cacheFile) : undefined;
   const script = new Script(`${WRAPPER_HEAD}${source}${WRAPPER_TAIL}`, {
     filename,

@@ -29,10 +29,10 @@ function writeBundle(body: string, hash: string | null = HASH): string {
 }
 
 /** Runs the bundle in a new `node` process through runBundle; answers with what it printed. */
-function run(bundle: string): string {
+function run(bundle: string, variant?: string): string {
   const script = [
     `import { runBundle } from ${JSON.stringify(CODE_CACHE)};`,
-    `const exports = runBundle(new URL(${JSON.stringify(pathToFileURL(bundle).href)}));`,
+    `const exports = runBundle(new URL(${JSON.stringify(pathToFileURL(bundle).href)}), ${JSON.stringify(variant)});`,
     'console.log(JSON.stringify(exports.answer(20, 22)));',
   ].join('\n');
   return execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim();
@@ -84,5 +84,14 @@ describe('runBundle', () => {
     expect(JSON.parse(run(bundle))).toMatchObject({ sum: 42 });
     expect(readdirSync(path.dirname(bundle)).sort()).toEqual(['bundle.cjs', `bundle.cjs.${HASH}.v8cache`]);
     expect(statSync(cache).isDirectory()).toBe(true);
+  });
+
+  it('keeps one cache per variant, each written by the first run of its kind', () => {
+    const bundle = writeBundle(BODY);
+    run(bundle, 'call');
+    run(bundle, 'list');
+    run(bundle, 'call');
+    expect(cachesBeside(bundle).sort()).toEqual([`bundle.cjs.${HASH}.call.v8cache`, `bundle.cjs.${HASH}.list.v8cache`]);
+    expect(() => run(bundle, '../escape')).toThrow(/invalid cache variant/);
   });
 });
