@@ -22,6 +22,22 @@ import { build } from 'esbuild';
 
 const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
+/**
+ * src/protocol/rpc.ts loads vscode-jsonrpc with `require` (faster than `import` for a library run from dist/src),
+ * which a bundler does not follow: in a bundle it becomes a plain re-export, so the package is bundled in.
+ * @type {import('esbuild').Plugin}
+ */
+const bundleVscodeJsonrpc = {
+  name: 'bundle-vscode-jsonrpc',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]protocol[\\/]rpc\.ts$/ }, () => ({
+      contents: "export * from 'vscode-jsonrpc/node';",
+      loader: 'ts',
+      resolveDir: repoRoot,
+    }));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions} */
 const common = {
   bundle: true,
@@ -29,6 +45,7 @@ const common = {
   target: 'node20.11',
   // A native addon, found in node_modules at run time.
   external: ['better-sqlite3'],
+  plugins: [bundleVscodeJsonrpc],
   logLevel: 'warning',
 };
 

@@ -7,7 +7,7 @@
  * are batched by our writer into one write.
  */
 
-import { RAL } from 'vscode-jsonrpc/node';
+import { RAL } from './rpc.js';
 
 /** Callbacks run per pass before yielding to I/O, so a flood of messages cannot starve the event loop. */
 const MAX_CALLBACKS_PER_PASS = 512;

@@ -6,7 +6,7 @@
  */
 
 import type { Readable, Writable } from 'node:stream';
-import { Event, ResponseError, createMessageConnection } from 'vscode-jsonrpc/node';
+import { Event, ResponseError, createMessageConnection } from './rpc.js';
 import type { CancellationToken, Message, MessageConnection, RequestMessage } from 'vscode-jsonrpc/node';
 import { installBatchedDispatch } from './batched-dispatch.js';
 import { JSONRPC_ERROR, McpHostError, WireError } from './errors.js';

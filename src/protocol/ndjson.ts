@@ -5,7 +5,7 @@
  */
 
 import type { Readable, Writable } from 'node:stream';
-import { AbstractMessageReader, AbstractMessageWriter, Emitter } from 'vscode-jsonrpc';
+import { AbstractMessageReader, AbstractMessageWriter, Emitter } from './rpc.js';
 import type { DataCallback, Disposable, Event, Message, MessageReader, MessageWriter } from 'vscode-jsonrpc';
 import { envelopeProblem } from './envelope.js';
 import { LineFramer } from './line-framer.js';
