@@ -38,6 +38,32 @@ const bundleVscodeJsonrpc = {
   },
 };
 
+/**
+ * vscode-jsonrpc's Node entry requires node:crypto as it loads, for random pipe names and UUIDs, paths we never take;
+ * loading crypto is ~2 ms of every start of the CLI and of a server. In a bundle it gets a crypto that loads the
+ * real one on first use.
+ * @type {import('esbuild').Plugin}
+ */
+const lazyCryptoForVscodeJsonrpc = {
+  name: 'lazy-crypto-for-vscode-jsonrpc',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
+      /[\\/]node_modules[\\/]vscode-jsonrpc[\\/]/.test(args.importer)
+        ? { path: 'lazy-crypto', namespace: 'lazy-crypto' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lazy-crypto' }, () => ({
+      contents: [
+        'let crypto;',
+        "const load = () => (crypto ??= require('node:crypto'));",
+        'exports.randomBytes = (...args) => load().randomBytes(...args);',
+        'exports.randomUUID = (...args) => load().randomUUID(...args);',
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions} */
 const common = {
   bundle: true,
@@ -45,7 +71,7 @@ const common = {
   target: 'node20.11',
   // A native addon, found in node_modules at run time.
   external: ['better-sqlite3'],
-  plugins: [bundleVscodeJsonrpc],
+  plugins: [bundleVscodeJsonrpc, lazyCryptoForVscodeJsonrpc],
   logLevel: 'warning',
 };
 

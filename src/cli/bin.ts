@@ -4,7 +4,6 @@
  * here. Otherwise the whole CLI, bundled beside this file as main.cjs, runs in this process.
  */
 
-import { runBundle } from '../runtime/code-cache.js';
 import { runFastPath, scanArguments } from './fast-path.js';
 import type * as Main from './main.js';
 
@@ -20,6 +19,8 @@ function cacheVariant(argv: readonly string[]): string {
 async function run(): Promise<void> {
   const exitCode = await runFastPath(process.argv);
   if (exitCode === undefined) {
+    // Loaded only here: the warm path never needs node:vm and the rest of what runs a bundle.
+    const { runBundle } = await import('../runtime/code-cache.js');
     const cli = runBundle(new URL('./main.cjs', import.meta.url), cacheVariant(process.argv)) as unknown as typeof Main;
     process.exitCode = await cli.main(process.argv);
   } else {
