@@ -48,8 +48,9 @@ export function runThroughDaemon(
   }
   // Without a socket file no daemon listens: known with one stat, where a connection attempt takes ~2 ms to fail,
   // and every cold command would pay that.
-  if (!isSocketFile(paths.socket))
+  if (!isSocketFile(paths.socket)) {
     return Promise.resolve({ kind: 'unavailable', reason: `no daemon at ${paths.socket}` });
+  }
   return new Promise((resolve) => {
     const socket = net.createConnection(paths.socket);
     let isAccepted = false;
