@@ -81,12 +81,16 @@ export interface McpConnectionOptions {
  */
 export const ANSWER_BEFORE_CLOSING_LIMIT_MS = 1_000;
 
+/** The longest delay `setTimeout` takes (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 interface PendingRequest {
   id: RequestId;
   method: string;
   resolve: (result: unknown) => void;
   reject: (error: Error) => void;
-  timer: NodeJS.Timeout | undefined;
+  /** When it times out (`Date.now()` time); Infinity for never. */
+  deadline: number;
   options: RequestOptions;
   startedAt: number;
   progressToken: ProgressToken | undefined;
@@ -167,6 +171,9 @@ export class McpConnection<
   private lastSentId: RequestId | undefined;
   private failure: Error | undefined;
   private closedWith: Error | undefined;
+  /** The one timer for request deadlines (see `armTimer`), and the deadline it is armed for. */
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweepAt = Infinity;
   /** Requests handed to their handler so far, and who waits for the last running one to finish. */
   private requestsDispatched = 0;
   private readonly idleWaiters: (() => void)[] = [];
@@ -248,7 +255,7 @@ export class McpConnection<
         method,
         resolve: resolve as (result: unknown) => void,
         reject,
-        timer: undefined,
+        deadline: Infinity,
         options,
         startedAt: Date.now(),
         progressToken,
@@ -309,6 +316,9 @@ export class McpConnection<
   close(error: Error = new McpHostError('CONNECTION_CLOSED', 'The connection was closed')): void {
     if (this.closedWith) return;
     this.closedWith = error;
+    clearTimeout(this.sweepTimer);
+    this.sweepTimer = undefined;
+    this.sweepAt = Infinity;
     for (const request of [...this.pending.values()]) {
       this.finish(request);
       request.reject(error);
@@ -322,18 +332,46 @@ export class McpConnection<
     for (const listener of this.closeListeners.splice(0)) listener(error);
   }
 
+  /**
+   * Sets when a request times out. One timer serves every pending request, armed for the earliest deadline: a timer
+   * per request (made, unref'd and cleared on every call) was a measurable share of a client's CPU per call, and
+   * requests almost never time out. A later deadline (the usual case: the same timeout, a later start) needs no new
+   * timer; the sweep re-arms for whatever is next.
+   */
   private armTimer(request: PendingRequest, timeoutMs: number): void {
-    if (request.timer) clearTimeout(request.timer);
-    if (!(timeoutMs > 0 && Number.isFinite(timeoutMs))) return;
-    request.timer = setTimeout(() => {
-      const elapsedMs = Date.now() - request.startedAt;
-      const error = new McpHostError('REQUEST_TIMEOUT', `Request ${request.method} timed out after ${elapsedMs} ms`, {
-        method: request.method,
-        timeoutMs: request.options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-      });
-      this.cancel(request, error, `Timed out after ${elapsedMs} ms`);
-    }, timeoutMs);
-    request.timer.unref();
+    request.deadline = timeoutMs > 0 && Number.isFinite(timeoutMs) ? Date.now() + timeoutMs : Infinity;
+    if (request.deadline < this.sweepAt) this.scheduleSweep(request.deadline);
+  }
+
+  private scheduleSweep(at: number): void {
+    clearTimeout(this.sweepTimer);
+    this.sweepAt = at;
+    // Node fires a longer timer at once (after 1 ms): wait the longest it can, and the sweep arms again.
+    const delayMs = Math.min(Math.max(at - Date.now(), 0), MAX_TIMER_MS);
+    this.sweepTimer = setTimeout(() => this.sweepDeadlines(), delayMs);
+    this.sweepTimer.unref();
+  }
+
+  /** Times out every request past its deadline, and arms the timer for the next deadline. */
+  private sweepDeadlines(): void {
+    this.sweepTimer = undefined;
+    this.sweepAt = Infinity;
+    const now = Date.now();
+    let next = Infinity;
+    for (const request of [...this.pending.values()]) {
+      if (request.deadline <= now) this.timeOut(request);
+      else next = Math.min(next, request.deadline);
+    }
+    if (next < Infinity) this.scheduleSweep(next);
+  }
+
+  private timeOut(request: PendingRequest): void {
+    const elapsedMs = Date.now() - request.startedAt;
+    const error = new McpHostError('REQUEST_TIMEOUT', `Request ${request.method} timed out after ${elapsedMs} ms`, {
+      method: request.method,
+      timeoutMs: request.options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    });
+    this.cancel(request, error, `Timed out after ${elapsedMs} ms`);
   }
 
   /** Cancels an outgoing request: tell the peer, settle locally, and never wait for an answer MCP says won't come. */
@@ -369,7 +407,6 @@ export class McpConnection<
 
   private finish(request: PendingRequest): void {
     this.pending.delete(request.id);
-    if (request.timer) clearTimeout(request.timer);
     if (request.progressToken !== undefined) this.progressTargets.delete(request.progressToken);
     if (request.onAbort) request.options.signal?.removeEventListener('abort', request.onAbort);
   }

@@ -198,6 +198,23 @@ describe('progress, cancellation and timeouts', () => {
     await expect(client.ping()).resolves.toBeUndefined();
   });
 
+  it('times out each request at its own deadline, a shorter one sent after a longer one first', async () => {
+    const observed: { aborted?: string } = {};
+    const { client } = await connect(slowServer(observed));
+    const long = client.callTool('slow', {}, { timeoutMs: 30_000 }).catch((e: unknown) => e);
+    const short = await client.callTool('slow', {}, { timeoutMs: 100 }).catch((e: unknown) => e);
+    expect(short).toMatchObject({ code: 'REQUEST_TIMEOUT', context: { timeoutMs: 100 } });
+    // The longer request is still pending: a third, shorter still, times out before it too.
+    const shorter = await client.callTool('slow', {}, { timeoutMs: 50 }).catch((e: unknown) => e);
+    expect(shorter).toMatchObject({ code: 'REQUEST_TIMEOUT', context: { timeoutMs: 50 } });
+    let isLongSettled = false;
+    void long.then(() => (isLongSettled = true));
+    await client.ping();
+    expect(isLongSettled).toBe(false);
+    client.close();
+    expect(await long).toMatchObject({ code: 'CONNECTION_CLOSED' });
+  });
+
   it('resets the timeout on progress when asked', async () => {
     const server = defineServer({ name: 'ticker', version: '1' });
     server.tool('tick', { description: 'Ticks 5 times, 40 ms apart', input: z.object({}) }, async (_args, ctx) => {
