@@ -4,8 +4,8 @@
  * longer resolved one by one: ~20 ms for the CLI, ~13 ms for a server (bench/RESULTS.md). With the cache, V8
  * deserializes the bytecode of every function the last run used instead of parsing and compiling again.
  *
- * The cache is written at the first run's exit (so it holds the functions that run used, not only the top level)
- * and whenever V8 rejects it (another Node version, other V8 flags). Its name carries the bundle's content hash,
+ * The cache is written at the exit of the first run that succeeds (so it holds the functions that run used, not only
+ * the top level) and whenever V8 rejects it (another Node version, other V8 flags). Its name carries the bundle's content hash,
  * which the build appends as the bundle's last line, because V8 checks only the source's length: a rebuilt bundle
  * of the same length must never meet an old cache. Writing is best effort: a read-only installation runs without
  * one, exactly as before.
@@ -50,7 +50,10 @@ export function runBundle(bundleUrl: URL, variant?: string): Record<string, unkn
     importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   if (cacheFile && (!cachedData || script.cachedDataRejected)) {
-    process.once('exit', () => writeAtomically(cacheFile, () => script.createCachedData()));
+    // Only after a run that succeeded: one that stopped at a usage error used little of the code.
+    process.once('exit', (code) => {
+      if (code === 0) writeAtomically(cacheFile, () => script.createCachedData());
+    });
   }
   const module = { exports: {} as Record<string, unknown> };
   const run = script.runInThisContext() as (...args: unknown[]) => void;

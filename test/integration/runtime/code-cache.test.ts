@@ -94,4 +94,10 @@ describe('runBundle', () => {
     expect(cachesBeside(bundle).sort()).toEqual([`bundle.cjs.${HASH}.call.v8cache`, `bundle.cjs.${HASH}.list.v8cache`]);
     expect(() => run(bundle, '../escape')).toThrow(/invalid cache variant/);
   });
+
+  it('writes no cache after a run that fails', () => {
+    const bundle = writeBundle(`${BODY}\nprocess.exitCode = 2;`);
+    expect(() => run(bundle)).toThrow();
+    expect(cachesBeside(bundle)).toEqual([]);
+  });
 });
