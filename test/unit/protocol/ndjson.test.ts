@@ -148,6 +148,19 @@ describe('NdjsonMessageWriter', () => {
     ]);
   });
 
+  it('writes a long burst in batches of 16 lines, in order, every write settled', async () => {
+    const stream = new PassThrough();
+    const chunks: string[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+    const writer = new NdjsonMessageWriter(stream);
+    const ids = Array.from({ length: 40 }, (_, i) => i + 1);
+    await Promise.all(ids.map((id) => writer.write({ jsonrpc: '2.0', id, result: {} } as Message)));
+    await tick();
+    expect(chunks.map((chunk) => chunk.split('\n').length - 1)).toEqual([16, 16, 8]);
+    const written = chunks.join('').trimEnd().split('\n');
+    expect(written.map((line) => (JSON.parse(line) as { id: number }).id)).toEqual(ids);
+  });
+
   it('drops the response to a request the peer cancelled', async () => {
     const stream = new PassThrough();
     const chunks: string[] = [];
