@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 
@@ -145,9 +146,12 @@ async function bundleServer(entry, outDir) {
 // `node scripts/bundle.js --server <entry.ts> --out <dir>` bundles one server (bench/build.ts does, for the bench's
 // server on our framework); with no arguments, the project's executables.
 const { values } = parseArgs({ options: { server: { type: 'string' }, out: { type: 'string' } } });
-if (values.server !== undefined && values.out !== undefined) {
-  await bundleServer(values.server, values.out);
-} else if (values.server !== undefined || values.out !== undefined) {
+// Paths given are the caller's; the project's below are the repository's, wherever this is run from.
+const [serverEntry, serverOut] = [values.server, values.out].map((given) => given && path.resolve(given));
+process.chdir(repoRoot);
+if (serverEntry !== undefined && serverOut !== undefined) {
+  await bundleServer(serverEntry, serverOut);
+} else if (serverEntry !== undefined || serverOut !== undefined) {
   throw new Error('scripts/bundle.js: --server and --out go together');
 } else {
   // dist/servers holds only what is built here (tsc does not compile servers/): start from nothing.
