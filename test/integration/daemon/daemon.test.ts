@@ -179,6 +179,10 @@ describe('a running daemon', () => {
     await expectAllGone(pids, 1_000);
     expect(fs.existsSync(status.socket)).toBe(false);
     expect(await workspace.status()).toBeUndefined();
+    // The runtime directory stays; without a socket in it, a command knows at once that no daemon runs.
+    const after = await workspace.cli(['--verbose', 'call', 'cacheable.whoami']);
+    expect(after.exitCode).toBe(0);
+    expect(after.stderr).toContain(`mcp-host: no daemon used (no daemon at ${status.socket})`);
   });
 });
 
