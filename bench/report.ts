@@ -49,13 +49,22 @@ function failureNote(series: Series): string | undefined {
   return done === 0 ? `**failed**: ${first}` : `failed after ${done} good rounds: ${first}`;
 }
 
+/**
+ * A target's ratio: two decimals, or three when two would read as the goal itself (a missed `≤ 1.5×` shown as
+ * `1.50×` looks met).
+ */
+function targetRatio(measured: number, goal: string): string {
+  const goalValue = Number(goal.replace(/[^\d.]/g, ''));
+  return measured.toFixed(2) === goalValue.toFixed(2) ? `${measured.toFixed(3)}×` : times(measured);
+}
+
 function renderTargets(checks: TargetCheck[]): string {
   return table(
     ['Target', 'Goal', 'Measured', 'Met'],
     checks.map(({ target, goal, measured, status }) => [
       target,
       goal,
-      typeof measured === 'number' ? times(measured) : measured,
+      typeof measured === 'number' ? targetRatio(measured, goal) : measured,
       status === 'MISSED' ? '**MISSED**' : status,
     ]),
   );
