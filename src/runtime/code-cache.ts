@@ -15,7 +15,7 @@ import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Script, constants as vmConstants } from 'node:vm';
+import vm from 'node:vm';
 
 /** The wrapper Node itself puts around a CommonJS module, on the bundle's first line so line numbers hold. */
 const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) {';
@@ -43,11 +43,13 @@ export function runBundle(bundleUrl: URL, variant?: string): Record<string, unkn
   const hash = CONTENT_HASH_LINE.exec(source.slice(-64))?.[1];
   const cacheFile = hash && `${filename}.${hash}${variant === undefined ? '' : `.${variant}`}.v8cache`;
   const cachedData = cacheFile ? readIfPresent(cacheFile) : undefined;
-  const script = new Script(`${WRAPPER_HEAD}${source}${WRAPPER_TAIL}`, {
+  const script = new vm.Script(`${WRAPPER_HEAD}${source}${WRAPPER_TAIL}`, {
     filename,
     ...(cachedData && { cachedData }),
-    // `import()` inside the bundle (of a package left outside it) loads as it would from a file.
-    importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    // `import()` inside the bundle (of a package left outside it) loads as it would from a file. The constant came
+    // in Node 20.12; on 20.11 such an import fails loudly, and our bundles have none (esbuild makes their own
+    // dynamic imports lazy requires).
+    importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   if (cacheFile && (!cachedData || script.cachedDataRejected)) {
     // Only after a run that succeeded: one that stopped at a usage error used little of the code.
