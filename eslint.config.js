@@ -42,7 +42,10 @@ export default tseslint.config(
   {
     // CommonJS through bin/package.json (see bin/mcp-host.js).
     files: ['bin/**'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', __dirname: 'readonly', process: 'readonly' },
+    },
   },
   {
     // The CLI prints; servers may write diagnostics to stderr (stdout is the protocol channel).

@@ -2,8 +2,11 @@
  * Every exit code the CLI produces, from the real binary against real servers, each with the message a person
  * needs (naming the field, the server, the path, or suggesting a name).
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Workspace, fixture, mcpHost } from './mcp-host.js';
+import { BIN, Workspace, fixture, mcpHost } from './mcp-host.js';
 
 let workspace: Workspace;
 let cwd: string;
@@ -114,5 +117,25 @@ describe('exit codes', () => {
     const prompt = await mcpHost(['prompt', 'kitchen.ordr'], { cwd });
     expect(prompt.exitCode).toBe(6);
     expect(prompt.stderr).toContain('Server kitchen has no prompt "ordr"; did you mean "order"?');
+  });
+});
+
+describe('an installation that was never built', () => {
+  it('says to build it and exits 1, with no stack trace', async () => {
+    // bin/ as it is in the repository, beside no dist/.
+    const copy = new Workspace();
+    try {
+      fs.cpSync(path.dirname(BIN), path.join(copy.dir, 'bin'), { recursive: true });
+      const result = await execa(process.execPath, [path.join(copy.dir, 'bin', 'mcp-host.js'), '--version'], {
+        reject: false,
+      });
+      expect(result.exitCode).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(
+        `mcp-host is not built (${path.join(copy.dir, 'dist', 'cli', 'mcp-host.cjs')} is missing): run \`npm install\` or \`npm run build\``,
+      );
+    } finally {
+      copy.remove();
+    }
   });
 });
