@@ -1,14 +1,15 @@
 /**
  * Runs a CommonJS bundle with V8's code cache kept beside it. Node 20 has no compile cache of its own
- * (`module.enableCompileCache` came in Node 22), and compiling a bundle is most of a cold start once modules are no
- * longer resolved one by one: ~20 ms for the CLI, ~13 ms for a server (bench/RESULTS.md). With the cache, V8
- * deserializes the bytecode of every function the last run used instead of parsing and compiling again.
+ * (`module.enableCompileCache` came in Node 22), and once modules are no longer resolved one by one, compiling the
+ * bundle is most of a cold start. Reading and compiling, measured without and with the cache: ~15 and ~7 ms for the
+ * CLI, ~9 and ~4 ms for a server. With the cache, V8 deserializes the bytecode of every function the last run used
+ * instead of parsing and compiling again.
  *
  * The cache is written at the exit of the first run that succeeds (so it holds the functions that run used, not only
- * the top level) and whenever V8 rejects it (another Node version, other V8 flags). Its name carries the bundle's content hash,
- * which the build appends as the bundle's last line, because V8 checks only the source's length: a rebuilt bundle
- * of the same length must never meet an old cache. Writing is best effort: a read-only installation runs without
- * one, exactly as before.
+ * the top level) and whenever V8 rejects it (another Node version, other V8 flags). Its name carries the bundle's
+ * content hash, which the build appends as the bundle's last line, because V8 checks only the source's length: a
+ * rebuilt bundle of the same length must never meet an old cache. Writing is best effort: a read-only installation
+ * runs without one, exactly as before.
  */
 
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
