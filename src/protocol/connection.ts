@@ -98,21 +98,19 @@ interface PendingRequest {
 }
 
 /**
- * The token vscode-jsonrpc hands a request's handler. vscode-jsonrpc cancels it only on LSP's `$/cancelRequest`,
- * which MCP does not use (its `notifications/cancelled` aborts the `InboundRequest`), so it is never cancelled; what
- * it is for is carrying the request's id, which the star handler is not told. One small object per request instead
- * of a CancellationTokenSource, its token and a WeakMap entry: a server's hot path, measured.
+ * The token vscode-jsonrpc hands a request's handler, and the source it asks the receiver strategy for: one object
+ * per request, both roles. vscode-jsonrpc cancels it only on LSP's `$/cancelRequest`, which MCP does not use (its
+ * `notifications/cancelled` aborts the `InboundRequest`), so it is never cancelled; what it is for is carrying the
+ * request's id, which the star handler is not told. It replaced a CancellationTokenSource, its token and a WeakMap
+ * entry per request: a server's hot path, measured.
  */
 class InboundToken implements CancellationToken {
   readonly isCancellationRequested = false;
   readonly onCancellationRequested = Event.None;
   constructor(readonly requestId: RequestId | null) {}
-}
 
-class InboundTokenSource {
-  readonly token: InboundToken;
-  constructor(requestId: RequestId | null) {
-    this.token = new InboundToken(requestId);
+  get token(): InboundToken {
+    return this;
   }
   cancel(): void {}
   dispose(): void {}
@@ -192,7 +190,7 @@ export class McpConnection<
         receiver: {
           kind: 'request',
           // The star request handler is not told the id; it finds it on the token.
-          createCancellationTokenSource: (request: RequestMessage) => new InboundTokenSource(request.id),
+          createCancellationTokenSource: (request: RequestMessage) => new InboundToken(request.id),
         },
         // Requests are sent without a token: `cancel()` tells the peer itself. vscode-jsonrpc still calls this
         // strategy for every request, which is how we learn the id it gave the request.
