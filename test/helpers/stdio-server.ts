@@ -7,9 +7,10 @@ import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createMcpConnection } from '../../src/protocol/connection.js';
-import type { McpConnection } from '../../src/protocol/connection.js';
+import type { McpConnection, McpConnectionOptions } from '../../src/protocol/connection.js';
 import type {
   ClientNotifications,
   ClientRequests,
@@ -20,9 +21,12 @@ import type { CallToolResult, InitializeResult } from '../../src/protocol/types.
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** A client-side connection to a server, as the tests use it. */
+export type TestConnection = McpConnection<ClientRequests, ServerRequests, ClientNotifications, ServerNotifications>;
+
 export interface StdioServer {
   child: ChildProcessWithoutNullStreams;
-  connection: McpConnection<ClientRequests, ServerRequests, ClientNotifications, ServerNotifications>;
+  connection: TestConnection;
   initialize: InitializeResult;
   stderr: () => string;
   callTool(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
@@ -40,17 +44,7 @@ export async function startStdioServer(script: string, env: Record<string, strin
   });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const connection = createMcpConnection<ClientRequests, ServerRequests, ClientNotifications, ServerNotifications>(
-    child.stdout,
-    child.stdin,
-  );
-  connection.listen();
-  const initialize = await connection.request(
-    'initialize',
-    { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'test', version: '0.0.0' } },
-    { timeoutMs: 10_000 },
-  );
-  await connection.notify('notifications/initialized', undefined);
+  const { connection, initialize } = await connectAndInitialize(child.stdout, child.stdin);
   return {
     child,
     connection,
@@ -68,6 +62,30 @@ export async function startStdioServer(script: string, env: Record<string, strin
       }
     },
   };
+}
+
+/**
+ * Connects to a server over its pipes (`readable` is its stdout) and performs the MCP handshake: `initialize`, then
+ * `notifications/initialized`.
+ */
+export async function connectAndInitialize(
+  readable: Readable,
+  writable: Writable,
+  options: McpConnectionOptions = {},
+): Promise<{ connection: TestConnection; initialize: InitializeResult }> {
+  const connection = createMcpConnection<ClientRequests, ServerRequests, ClientNotifications, ServerNotifications>(
+    readable,
+    writable,
+    options,
+  );
+  connection.listen();
+  const initialize = await connection.request(
+    'initialize',
+    { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'test', version: '0.0.0' } },
+    { timeoutMs: 10_000 },
+  );
+  await connection.notify('notifications/initialized', undefined);
+  return { connection, initialize };
 }
 
 /** The text of the first content block of a tool result. */

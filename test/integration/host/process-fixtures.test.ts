@@ -5,19 +5,12 @@
 
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMcpConnection } from '../../../src/protocol/connection.js';
 import type { McpConnectionOptions } from '../../../src/protocol/connection.js';
-import type {
-  ClientNotifications,
-  ClientRequests,
-  ServerNotifications,
-  ServerRequests,
-} from '../../../src/protocol/methods.js';
 import type { InvalidLine } from '../../../src/protocol/ndjson.js';
 import { serverEnvironment } from '../../../src/host/environment.js';
 import { spawnServerProcess } from '../../../src/host/server-process.js';
 import type { ServerProcess } from '../../../src/host/server-process.js';
-import { REPO_ROOT } from '../../helpers/stdio-server.js';
+import { REPO_ROOT, connectAndInitialize } from '../../helpers/stdio-server.js';
 
 const fixture = (name: string): string => path.join(REPO_ROOT, 'dist/test/fixtures/servers', `${name}.js`);
 
@@ -40,20 +33,11 @@ function start(name: string, onStderrLine?: (line: string) => void): ServerProce
 }
 
 /** Connects the way the host does: a closed pipe is explained by the process's exit. */
-async function connect(server: ServerProcess, options: McpConnectionOptions = {}) {
-  const connection = createMcpConnection<ClientRequests, ServerRequests, ClientNotifications, ServerNotifications>(
-    server.stdout,
-    server.stdin,
-    { closeReason: () => server.exited.then(() => server.exitError()), ...options },
-  );
-  connection.listen();
-  const initialize = await connection.request(
-    'initialize',
-    { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'test', version: '0.0.0' } },
-    { timeoutMs: 10_000 },
-  );
-  await connection.notify('notifications/initialized', undefined);
-  return { connection, initialize };
+function connect(server: ServerProcess, options: McpConnectionOptions = {}) {
+  return connectAndInitialize(server.stdout, server.stdin, {
+    closeReason: () => server.exited.then(() => server.exitError()),
+    ...options,
+  });
 }
 
 describe('fixture servers', () => {

@@ -11,17 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createMcpConnection } from '../../../src/protocol/connection.js';
-import type {
-  ClientNotifications,
-  ClientRequests,
-  ServerNotifications,
-  ServerRequests,
-} from '../../../src/protocol/methods.js';
 import { serverEnvironment } from '../../../src/host/environment.js';
 import { spawnServerProcess } from '../../../src/host/server-process.js';
 import type { ServerProcess, SpawnServerOptions } from '../../../src/host/server-process.js';
-import { REPO_ROOT } from '../../helpers/stdio-server.js';
+import { REPO_ROOT, connectAndInitialize } from '../../helpers/stdio-server.js';
 
 const FIXTURES = path.join(REPO_ROOT, 'dist/test/fixtures/servers');
 const fixture = (name: string): string => path.join(FIXTURES, `${name}.js`);
@@ -82,16 +75,7 @@ async function waitUntilGone(pid: number, ms = 3_000): Promise<boolean> {
 }
 
 async function initialize(server: ServerProcess): Promise<string> {
-  const connection = createMcpConnection<ClientRequests, ServerRequests, ClientNotifications, ServerNotifications>(
-    server.stdout,
-    server.stdin,
-  );
-  connection.listen();
-  const result = await connection.request(
-    'initialize',
-    { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'test', version: '0.0.0' } },
-    { timeoutMs: 10_000 },
-  );
+  const { connection, initialize: result } = await connectAndInitialize(server.stdout, server.stdin);
   connection.close();
   return result.serverInfo.name;
 }
