@@ -3,6 +3,9 @@
  * never meets daylight-saving gaps: a forecast day is the 24 hours 0..23 of a local date.
  */
 
+import { loadZoneOffsets } from './zone-offsets.js';
+import type { ZoneOffsets } from './zone-offsets.js';
+
 /** A moment as read on a city's clock. */
 export interface LocalClock {
   /** `YYYY-MM-DD` */
@@ -11,14 +14,31 @@ export interface LocalClock {
   minute: number;
 }
 
+const MS_PER_MINUTE = 60_000;
 const MS_PER_HOUR = 3_600_000;
 const MS_PER_DAY = 86_400_000;
 
 /** One formatter per zone: constructing one costs far more than using it. */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+/** The build's offset tables (see zone-offsets.ts), read on first use; null when there are none for this Node. */
+let prebuiltOffsets: ZoneOffsets | null | undefined;
+
 /** The date and time on the wall clock of `timeZone` (an IANA name) at `instant`. */
 export function localClock(instant: Date, timeZone: string): LocalClock {
+  if (prebuiltOffsets === undefined) prebuiltOffsets = loadZoneOffsets() ?? null;
+  const offset = prebuiltOffsets?.offsetMinutes(timeZone, instant.getTime());
+  return offset === undefined ? intlClock(instant, timeZone) : clockAtOffset(instant, offset);
+}
+
+/** The wall clock `offsetMinutes` east of UTC at `instant`. */
+export function clockAtOffset(instant: Date, offsetMinutes: number): LocalClock {
+  const wall = new Date(instant.getTime() + offsetMinutes * MS_PER_MINUTE);
+  return { date: wall.toISOString().slice(0, 10), hour: wall.getUTCHours(), minute: wall.getUTCMinutes() };
+}
+
+/** `localClock` as Intl tells it. */
+export function intlClock(instant: Date, timeZone: string): LocalClock {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-US', {
