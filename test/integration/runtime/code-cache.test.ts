@@ -61,6 +61,13 @@ describe('runBundle', () => {
     expect(readdirSync(path.dirname(bundle)).filter((name) => name.endsWith('.partial'))).toEqual([]);
   });
 
+  it('reads a bundle that is not ASCII as UTF-8', () => {
+    const text = 'caf\u00e9 \u2014 \u{1f600}';
+    const bundle = writeBundle(`exports.answer = (a, b) => ({ sum: a + b, text: '${text}' });`);
+    expect(readFileSync(bundle).toString('latin1')).not.toContain(text);
+    expect(JSON.parse(run(bundle))).toEqual({ sum: 42, text });
+  });
+
   it('replaces a cache V8 rejects, and what runs is the bundle', () => {
     const bundle = writeBundle(BODY);
     const cache = path.join(path.dirname(bundle), `bundle.cjs.${HASH}.v8cache`);

@@ -1,10 +1,13 @@
 /**
- * The built library (dist/src, what `import 'mcp-host'` loads) runs vscode-jsonrpc from the bundle the build puts
- * beside src/protocol/rpc.ts, not from the package's own files: a real client in a new `node` process talks to the
- * real weather server, and afterwards no file of the package is among the loaded CommonJS modules.
+ * What scripts/bundle.js leaves in dist/:
+ * - every bundle is ASCII (a single other character would make V8 hold the whole source as a two-byte string);
+ * - the built library (dist/src, what `import 'mcp-host'` loads) runs vscode-jsonrpc from the bundle beside
+ *   src/protocol/rpc.ts, not from the package's own files: a real client in a new `node` process talks to the real
+ *   weather server, and afterwards no file of the package is among the loaded CommonJS modules.
  */
+import { isAscii } from 'node:buffer';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +16,21 @@ import { REPO_ROOT } from '../../helpers/stdio-server.js';
 const LIBRARY_CLIENT = pathToFileURL(path.join(REPO_ROOT, 'dist/src/client/index.js')).href;
 const WEATHER_SERVER = path.join(REPO_ROOT, 'dist/servers/weather/index.js');
 
-describe('the built library', () => {
+const BUNDLES = [
+  'dist/cli/main.cjs',
+  'dist/cli/mcp-host.cjs',
+  'dist/servers/weather/server.cjs',
+  'dist/servers/email/server.cjs',
+  'dist/servers/database/server.cjs',
+  'dist/src/protocol/vscode-jsonrpc.cjs',
+];
+
+describe("the build's bundles", () => {
+  it('are ASCII', () => {
+    const notAscii = BUNDLES.filter((bundle) => !isAscii(readFileSync(path.join(REPO_ROOT, bundle))));
+    expect(notAscii).toEqual([]);
+  });
+
   it('loads vscode-jsonrpc from its bundle and talks MCP with it', () => {
     expect(existsSync(path.join(REPO_ROOT, 'dist/src/protocol/vscode-jsonrpc.cjs'))).toBe(true);
     const script = [
