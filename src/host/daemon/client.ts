@@ -53,6 +53,9 @@ export function runThroughDaemon(
   }
   return new Promise((resolve) => {
     const socket = net.createConnection(paths.socket);
+    // Written now, not on 'connect': the socket holds it until connected and sends it then, without waiting for the
+    // event loop to run a 'connect' listener first.
+    socket.write(line({ v: DAEMON_PROTOCOL_VERSION, build: buildId(), run: request }));
     let isAccepted = false;
     let isSettled = false;
     let isStdoutBroken = false;
@@ -111,9 +114,6 @@ export function runThroughDaemon(
       (text) => onFrame(parseObject(text)),
       () => settle(lostOrUnavailable(isAccepted, 'the daemon sent a line over the size limit')),
     );
-    socket.on('connect', () => {
-      socket.write(line({ v: DAEMON_PROTOCOL_VERSION, build: buildId(), run: request }));
-    });
     socket.on('data', (chunk: Buffer) => splitter.push(chunk));
     socket.on('error', (error: NodeJS.ErrnoException) => {
       settle(lostOrUnavailable(isAccepted, `${paths.socket}: ${error.code ?? error.message}`));
