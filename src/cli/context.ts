@@ -133,7 +133,7 @@ export class CliContext {
   /** Loads the config named by `--config`, `$MCP_HOST_CONFIG`, `./mcp.config.json` or the user config dir. */
   async loadConfig(): Promise<LoadedConfig> {
     const { loadConfig } = await import('../host/config.js');
-    const config = await loadConfig({ configPath: this.options.config, env: this.io.env, cwd: this.io.cwd });
+    const config = loadConfig({ configPath: this.options.config, env: this.io.env, cwd: this.io.cwd });
     this.redactor = new Redactor(config.servers.flatMap((server) => server.secretValues));
     return config;
   }

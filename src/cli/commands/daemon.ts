@@ -219,7 +219,7 @@ async function status(ctx: CliContext): Promise<number> {
 /** The daemon's files for the config, found as every command finds it; the file need not be valid to stop it. */
 async function locatePaths(ctx: CliContext): Promise<DaemonPaths> {
   const { locateConfig } = await import('../../host/config.js');
-  const located = await locateConfig({ configPath: ctx.options.config, env: ctx.io.env, cwd: ctx.io.cwd });
+  const located = locateConfig({ configPath: ctx.options.config, env: ctx.io.env, cwd: ctx.io.cwd });
   return daemonPaths(located.path, ctx.io.env);
 }
 

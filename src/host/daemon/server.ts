@@ -95,7 +95,6 @@ class DaemonServer implements Daemon {
   private watchTimer: NodeJS.Timeout | undefined;
   private socketInode: number | undefined;
   private configStamp: string | undefined;
-  private isReloading = false;
   private resolveStopped!: (reason: string) => void;
   private stopping: Promise<string> | undefined;
 
@@ -354,10 +353,9 @@ class DaemonServer implements Daemon {
       void this.stop(`the socket ${socket} was removed`);
       return;
     }
-    if (stamp === this.configStamp || this.isReloading) return;
+    if (stamp === this.configStamp) return;
     this.configStamp = stamp;
-    this.isReloading = true;
-    void this.warm.reload().finally(() => (this.isReloading = false));
+    this.warm.reload();
   }
 }
 

@@ -112,11 +112,11 @@ export class WarmHost {
    * Reads the config file again (with the environment the current one was resolved with) and switches to it when it
    * changed. An invalid file is logged and the running servers are kept: each command reports the error itself.
    */
-  async reload(): Promise<void> {
+  reload(): void {
     const { config, env } = this.current;
     let next: LoadedConfig;
     try {
-      next = await loadConfig({ configPath: config.path, env, cwd: config.dir });
+      next = loadConfig({ configPath: config.path, env, cwd: config.dir });
     } catch (error) {
       this.log(`config ${config.path} is not usable, keeping the running servers: ${errorText(error)}`);
       return;

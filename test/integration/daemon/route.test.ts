@@ -99,7 +99,7 @@ describe('routeToDaemon', () => {
     expect(routed(['call', 'a.b', '--', '--out', 'x']).args).toEqual(['call', 'a.b', '--', '--out', 'x']);
   });
 
-  it('finds the same config file as the CLI, in the same order', async () => {
+  it('finds the same config file as the CLI, in the same order', () => {
     const cases: { environment: NodeJS.ProcessEnv; at: string }[] = [
       { environment: env(), at: cwd },
       { environment: { ...env(), MCP_HOST_CONFIG: 'named.json' }, at: cwd },
@@ -108,7 +108,7 @@ describe('routeToDaemon', () => {
     ];
     fs.writeFileSync(path.join(cwd, 'named.json'), '{}');
     for (const { environment, at } of cases) {
-      const located = await locateConfig({ env: environment, cwd: at });
+      const located = locateConfig({ env: environment, cwd: at });
       const route = routeToDaemon(['call', 'a.b'], environment, at, 'linux');
       expect(route.isRouted && route.paths.configPath).toBe(located.path);
     }

@@ -395,42 +395,50 @@ describe('loadConfig: lookup order', () => {
   write('elsewhere/env.json', 'from-env');
   write('xdg/mcp-host/config.json', 'from-xdg');
   write('home/.config/mcp-host/config.json', 'from-home');
-  const names = async (options: Parameters<typeof loadConfig>[0]) =>
-    (await loadConfig(options)).servers.map((server) => server.name);
+  const names = (options: Parameters<typeof loadConfig>[0]) => loadConfig(options).servers.map((server) => server.name);
+  /** What `load` throws (it must throw). */
+  const thrown = (load: () => unknown): unknown => {
+    try {
+      load();
+    } catch (error) {
+      return error;
+    }
+    throw new Error('expected an error');
+  };
 
-  it('prefers --config, then $MCP_HOST_CONFIG, then ./mcp.config.json, then the user config', async () => {
+  it('prefers --config, then $MCP_HOST_CONFIG, then ./mcp.config.json, then the user config', () => {
     const fullEnv = { HOME: home, XDG_CONFIG_HOME: xdg, MCP_HOST_CONFIG: path.join(root, 'elsewhere/env.json') };
-    expect(await names({ configPath: 'custom.json', env: fullEnv, cwd: project })).toEqual(['from-option']);
-    expect(await names({ env: fullEnv, cwd: project })).toEqual(['from-env']);
-    expect(await names({ env: { HOME: home, XDG_CONFIG_HOME: xdg }, cwd: project })).toEqual(['from-cwd']);
-    expect(await names({ env: { HOME: home, XDG_CONFIG_HOME: xdg }, cwd: root })).toEqual(['from-xdg']);
-    expect(await names({ env: { HOME: home }, cwd: root })).toEqual(['from-home']);
-    expect(await names({ env: {}, cwd: root, userConfigDir: path.join(xdg, 'mcp-host') })).toEqual(['from-xdg']);
+    expect(names({ configPath: 'custom.json', env: fullEnv, cwd: project })).toEqual(['from-option']);
+    expect(names({ env: fullEnv, cwd: project })).toEqual(['from-env']);
+    expect(names({ env: { HOME: home, XDG_CONFIG_HOME: xdg }, cwd: project })).toEqual(['from-cwd']);
+    expect(names({ env: { HOME: home, XDG_CONFIG_HOME: xdg }, cwd: root })).toEqual(['from-xdg']);
+    expect(names({ env: { HOME: home }, cwd: root })).toEqual(['from-home']);
+    expect(names({ env: {}, cwd: root, userConfigDir: path.join(xdg, 'mcp-host') })).toEqual(['from-xdg']);
   });
 
-  it('reports the file it read, and its directory for relative paths', async () => {
-    const loaded = await loadConfig({ env: {}, cwd: project });
+  it('reports the file it read, and its directory for relative paths', () => {
+    const loaded = loadConfig({ env: {}, cwd: project });
     expect(loaded.path).toBe(path.join(project, 'mcp.config.json'));
     expect(loaded.dir).toBe(project);
   });
 
-  it('never falls through when an explicit path is missing', async () => {
-    await expect(loadConfig({ configPath: 'nope.json', env: {}, cwd: project })).rejects.toMatchObject({
+  it('never falls through when an explicit path is missing', () => {
+    expect(thrown(() => loadConfig({ configPath: 'nope.json', env: {}, cwd: project }))).toMatchObject({
       code: 'CONFIG_INVALID',
       message: `Config file not found: ${path.join(project, 'nope.json')} (from --config nope.json)`,
     });
-    await expect(loadConfig({ env: { MCP_HOST_CONFIG: '/nope.json' }, cwd: project })).rejects.toMatchObject({
+    expect(thrown(() => loadConfig({ env: { MCP_HOST_CONFIG: '/nope.json' }, cwd: project }))).toMatchObject({
       message: 'Config file not found: /nope.json (from $MCP_HOST_CONFIG=/nope.json)',
     });
-    await expect(loadConfig({ configPath: root, env: {}, cwd: project })).rejects.toMatchObject({
+    expect(thrown(() => loadConfig({ configPath: root, env: {}, cwd: project }))).toMatchObject({
       message: `Config path is not a file: ${root} (from --config ${root})`,
     });
   });
 
-  it('lists every place it looked when there is no config', async () => {
+  it('lists every place it looked when there is no config', () => {
     const empty = path.join(root, 'empty');
     fs.mkdirSync(empty);
-    const error = await loadConfig({ env: { HOME: empty }, cwd: empty }).catch((caught: unknown) => caught);
+    const error = thrown(() => loadConfig({ env: { HOME: empty }, cwd: empty }));
     expect(error).toMatchObject({
       code: 'CONFIG_INVALID',
       context: { searched: [path.join(empty, 'mcp.config.json'), path.join(empty, '.config/mcp-host/config.json')] },
@@ -438,11 +446,11 @@ describe('loadConfig: lookup order', () => {
     expect((error as Error).message).toMatch(/^No config file found: looked for .* and .*\. Create mcp\.config\.json/);
   });
 
-  it('starts messages with the path relative to the working directory', async () => {
+  it('starts messages with the path relative to the working directory', () => {
     const dir = path.join(root, 'broken');
     fs.mkdirSync(dir);
     fs.writeFileSync(path.join(dir, 'mcp.config.json'), '{"mcpServers": {"w": {"command": 3}}}');
-    await expect(loadConfig({ env: {}, cwd: dir })).rejects.toMatchObject({
+    expect(thrown(() => loadConfig({ env: {}, cwd: dir }))).toMatchObject({
       message: 'mcp.config.json: mcpServers.w.command: expected string, got number 3',
     });
   });
