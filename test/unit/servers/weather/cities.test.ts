@@ -1,6 +1,14 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCityIndex, readCityData } from '../../../../servers/weather/cities.js';
-import { loadCityIndex, parseCityIndex, serializeCityIndex } from '../../../../servers/weather/city-index-file.js';
+import {
+  loadCityIndex,
+  openCityIndex,
+  parseCityIndex,
+  serializeCityIndex,
+} from '../../../../servers/weather/city-index-file.js';
 import type { CityIndex } from '../../../../servers/weather/cities.js';
 
 let index: CityIndex;
@@ -281,6 +289,26 @@ describe('the prebuilt index written by npm run build', () => {
     expect(prebuilt.countryCodeOf('USA')).toBe('US');
     expect(prebuilt.largest(3)).toHaveLength(3);
     expect(() => prebuilt.cities).toThrow(SyntaxError);
+  });
+
+  it('reads the same cities from the file, a window of it at a time', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mcp-host-cities-'));
+    try {
+      const file = path.join(dir, 'city-index.jsonl');
+      writeFileSync(file, text);
+      const fromFile = openCityIndex(file)!;
+      expect(fromFile.resolve('Portland, Maine').city?.city.province).toBe('Maine');
+      // Every line, through windows of 256 KiB over a file of ~2.7 MB.
+      expect(fromFile.cities.map((entry) => entry.label)).toEqual(fresh.cities.map((entry) => entry.label));
+      // Cut inside the last line: the cities before it still read, the last one is an error.
+      writeFileSync(file, text.slice(0, -20));
+      const cut = openCityIndex(file)!;
+      expect(cut.resolve('Tokyo').city?.city.name).toBe('Tokyo');
+      expect(() => cut.cities).toThrow(/ends inside a line/);
+      expect(openCityIndex(path.join(dir, 'missing.jsonl'))).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('ignores a file of the earlier one-array layout', () => {
