@@ -76,6 +76,8 @@ export class CliContext {
   private host: Host | undefined;
   /** The host is the daemon's: an interruption cancels this run's requests but must not end its servers. */
   private isHostBorrowed = false;
+  /** Set by `withHost` while its own servers run: starts ending them (see `serversDone`). */
+  private endServers: (() => void) | undefined;
   private redactor = new Redactor([]);
   private hasWrittenStdout = false;
   private isProgressShown = false;
@@ -172,13 +174,24 @@ export class CliContext {
       ...hooks,
     });
     this.host = host;
+    let closing: Promise<void> | undefined;
+    this.endServers = () => void (closing ??= host.closeAll());
     try {
       this.throwIfInterrupted();
       return await work(host);
     } finally {
+      this.endServers = undefined;
       this.clearProgress();
-      await host.closeAll();
+      await (closing ??= host.closeAll());
     }
+  }
+
+  /**
+   * Called inside `withHost` by a command whose last request is answered: the servers it started begin to shut
+   * down now, while the command prints what it got, instead of after. (A daemon's servers keep running.)
+   */
+  serversDone(): void {
+    this.endServers?.();
   }
 
   // Every write to stdout and stderr goes through `redact`: a secret from the config (an interpolated env value)

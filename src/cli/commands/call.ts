@@ -50,6 +50,7 @@ Examples:
             ...(onprogress && { onprogress }),
           });
           ctx.clearProgress();
+          ctx.serversDone();
           if (ctx.options.isJson) ctx.printJson({ server, tool, arguments: args, result });
           else if (!result.isError) {
             await printResult(ctx, result, new BinaryFiles(`${server}-${tool}`, options.out, ctx.io.cwd));

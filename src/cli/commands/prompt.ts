@@ -35,6 +35,7 @@ export function createPromptCommand(ctx: CliContext): Command {
           const args = buildArguments(assignments, schema, base) as Record<string, string>;
           assertArgumentsMatch(args, schema, target);
           const result = await host.getPrompt(server, name, args, ctx.requestOptions());
+          ctx.serversDone();
           if (ctx.options.isJson) {
             ctx.printJson({ server, prompt: name, arguments: args, result });
             return EXIT_CODE.OK;

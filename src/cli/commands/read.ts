@@ -20,6 +20,7 @@ export function createReadCommand(ctx: CliContext): Command {
         ctx.withHost(async (host) => {
           host.serverConfig(server);
           const result = await readOrExplain(ctx, host, server, uri);
+          ctx.serversDone();
           if (ctx.options.isJson) {
             ctx.printJson({ server, uri, result });
             return EXIT_CODE.OK;
