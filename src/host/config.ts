@@ -22,10 +22,9 @@ import os from 'node:os';
 import path from 'node:path';
 import * as z from 'zod';
 import { McpHostError } from '../protocol/errors.js';
-import { POSIX_INHERITED_VARIABLES, WINDOWS_INHERITED_VARIABLES } from './environment.js';
-import { InterpolationError, interpolate } from './interpolate.js';
 import { JsonTextError, lineAndColumn, parseJsonText } from './jsonc.js';
-import type { ResolvedReference } from './interpolate.js';
+import { formatPath, resolveStdioServer } from './stdio-entry.js';
+import type { PathSegment } from './stdio-entry.js';
 
 /** The config file looked for in the working directory. */
 export const CONFIG_FILE_NAME = 'mcp.config.json';
@@ -86,6 +85,8 @@ export interface LoadedConfig {
   dir: string;
   /** In file order (`mcpServers` first, then `servers`). */
   servers: ServerConfig[];
+  /** The text it was read from. */
+  text: string;
 }
 
 export interface LoadConfigOptions {
@@ -200,7 +201,7 @@ export function parseConfig(
     const lines = problems.map((problem) => `${displayPath}: ${problem}`);
     throw new McpHostError('CONFIG_INVALID', lines.join('\n'), { file, problems: lines });
   }
-  return { path: file, dir, servers };
+  return { path: file, dir, servers, text };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -228,7 +229,7 @@ const stdioEntrySchema = z.strictObject({
   tools: toolsSchema.optional(),
   ...ignoredFields,
 });
-type StdioEntry = z.infer<typeof stdioEntrySchema>;
+export type StdioEntry = z.infer<typeof stdioEntrySchema>;
 
 // HTTP entries are not supported yet: only what identifies them is checked, the rest (headers, …) is kept as is.
 const httpEntrySchema = z.looseObject({
@@ -244,8 +245,6 @@ const ALLOWED_FIELDS: Record<string, string[]> = {
   cache: Object.keys(cacheSchema.shape),
   tools: Object.keys(toolsSchema.shape),
 };
-
-const ENV_NAME_FORBIDDEN = /[=\0]/;
 
 function readServers(data: unknown, dir: string, env: NodeJS.ProcessEnv, problems: string[]): ServerConfig[] {
   if (!isPlainObject(data)) {
@@ -340,86 +339,8 @@ function readServer(
   return resolveStdioServer(name, parsed.data, at, dir, env, problems);
 }
 
-/** Interpolates and resolves a validated stdio entry. */
-function resolveStdioServer(
-  name: string,
-  entry: StdioEntry,
-  at: PathSegment[],
-  dir: string,
-  env: NodeJS.ProcessEnv,
-  problems: string[],
-): StdioServerConfig | undefined {
-  const disabled = entry.disabled ?? false;
-  const secrets = new Set<string>();
-  const problemsBefore = problems.length;
-  // An unset variable is this server's problem, not the file's: the other servers stay usable, and the error
-  // comes up (naming the variable and the field) when this one is used.
-  const unresolved: string[] = [];
-  const expand = (value: string, field: PathSegment[], isSecretBearing: boolean): string => {
-    try {
-      const result = interpolate(value, env, { onUnset: disabled ? 'keep' : 'error' });
-      if (isSecretBearing) collectSecrets(result.references, secrets);
-      return result.value;
-    } catch (error) {
-      if (!(error instanceof InterpolationError)) throw error;
-      unresolved.push(`${formatPath([...at, ...field])}: ${error.message}`);
-      return value;
-    }
-  };
-  const command = expand(entry.command, ['command'], false);
-  const args = (entry.args ?? []).map((arg, index) => expand(arg, ['args', index], true));
-  const serverEnv: Record<string, string> = {};
-  for (const [key, value] of Object.entries(entry.env ?? {})) {
-    if (key === '' || ENV_NAME_FORBIDDEN.test(key)) {
-      problems.push(`${formatPath([...at, 'env', key])}: a variable name must be non-empty, without "=" or NUL`);
-      continue;
-    }
-    serverEnv[key] = expand(value, ['env', key], true);
-  }
-  const cwd = path.resolve(dir, entry.cwd === undefined ? '.' : expand(entry.cwd, ['cwd'], false));
-  if (problems.length > problemsBefore) return undefined;
-  return {
-    name,
-    kind: 'stdio',
-    command,
-    args,
-    env: serverEnv,
-    cwd,
-    disabled,
-    ...(entry.description !== undefined && { description: entry.description }),
-    ...(entry.timeoutMs !== undefined && { timeoutMs: entry.timeoutMs }),
-    replicas: entry.replicas ?? 1,
-    ...(entry.cache !== undefined && { cache: entry.cache }),
-    ...(entry.tools !== undefined && { tools: entry.tools }),
-    ...(unresolved.length > 0 && { unresolved }),
-    secretValues: [...secrets],
-  };
-}
-
-const NON_SECRET_VARIABLES = new Set([...POSIX_INHERITED_VARIABLES, ...WINDOWS_INHERITED_VARIABLES]);
-
-function collectSecrets(references: ResolvedReference[], secrets: Set<string>): void {
-  for (const { variable, value, isFromEnvironment } of references) {
-    const isInherited = NON_SECRET_VARIABLES.has(variable.toUpperCase()) || variable.startsWith('LC_');
-    if (isFromEnvironment && value !== '' && !isInherited) secrets.add(value);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Messages
-
-type PathSegment = string | number;
-
-/** `mcpServers.weather.args[1]`; keys that are not plain words are quoted: `mcpServers["my server"]`. */
-function formatPath(segments: readonly PathSegment[]): string {
-  let text = '';
-  for (const segment of segments) {
-    if (typeof segment === 'number') text += `[${segment}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) text += text === '' ? segment : `.${segment}`;
-    else text += `[${JSON.stringify(segment)}]`;
-  }
-  return text;
-}
 
 function formatIssue(issue: z.core.$ZodIssue, at: PathSegment[], entry: unknown): string {
   const segments = issue.path.filter((segment): segment is PathSegment => typeof segment !== 'symbol');

@@ -4,6 +4,7 @@
  * complete shutdown.
  */
 
+import type { ChildProcess } from 'node:child_process';
 import type { CallOptions, ClientHooks, McpClient, McpClientOptions } from '../client/index.js';
 import { McpHostError, isMcpHostError } from '../protocol/errors.js';
 import type { InvalidLine } from '../protocol/ndjson.js';
@@ -23,6 +24,7 @@ import { serverEnvironment } from './environment.js';
 import { ToolPolicy } from './policy.js';
 import { ResultCache, TOOL_PREFIX, resourceKey, toolKey } from './result-cache.js';
 import { spawnServerProcess } from './server-process.js';
+import type { SpawnSpec } from './spawn-spec.js';
 import { ServerPool } from './server-pool.js';
 import type { ReplicaLink, ReplicaStats } from './server-pool.js';
 import { suggest } from './suggest.js';
@@ -69,6 +71,17 @@ export interface HostOptions {
   onInvalidLine?: (server: string, line: InvalidLine) => void;
   /** A replica that died and is being replaced. */
   onReplicaRestart?: (server: string, replica: number, reason: McpHostError) => void;
+  /**
+   * Server processes started before the host (the CLI's early start): asked first whenever a server is to start,
+   * and taken over only if exactly that process would have been started.
+   */
+  prestarted?: Prestarted;
+}
+
+/** See `HostOptions.prestarted`. */
+export interface Prestarted {
+  /** The running process for `server` started as `spec`, once; otherwise undefined. */
+  take(server: string, spec: SpawnSpec): ChildProcess | undefined;
 }
 
 /** A running server replica with its client. */
@@ -294,7 +307,7 @@ export class Host {
     let state = this.states.get(name);
     if (state) return state;
     const config = this.serverConfig(name);
-    const connector = spawnConnector(this.options.env);
+    const connector = spawnConnector(this.options.env, this.options.prestarted);
     const pool = new ServerPool({
       name,
       replicas: config.replicas,
@@ -378,17 +391,17 @@ export class Host {
  * The stdio connector: spawn the server in its own process group with a minimal environment, connect a client
  * to its stdio, and perform the handshake. A server that dies first fails with its exit code and stderr tail.
  */
-export function spawnConnector(hostEnv: NodeJS.ProcessEnv): ServerConnector {
+export function spawnConnector(hostEnv: NodeJS.ProcessEnv, prestarted?: Prestarted): ServerConnector {
   return async ({ config, clientOptions, onStderrLine, options }) => {
     const { name } = config;
-    const process = spawnServerProcess({
-      name,
+    const spec = {
       command: config.command,
       args: config.args,
       env: serverEnvironment(hostEnv, config.env),
       cwd: config.cwd,
-      onStderrLine,
-    });
+    };
+    const adopt = prestarted?.take(name, spec);
+    const process = spawnServerProcess({ name, ...spec, onStderrLine, ...(adopt && { adopt }) });
     // Loaded now, not with this module: the client and vscode-jsonrpc load while the server boots, so a cold
     // command's start-up overlaps with the server's.
     const { McpClient: Client } = await import('../client/index.js');

@@ -11,8 +11,10 @@
 import { statSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import type { Readable, Writable } from 'node:stream';
+import type { ChildProcess, ChildProcessWithoutNullStreams } from 'node:child_process';
 import { execa } from 'execa';
 import { McpHostError } from '../protocol/errors.js';
+import { spawnOptions } from './spawn-spec.js';
 
 /** How long `close()` waits after ending stdin before SIGTERM. */
 export const DEFAULT_GRACE_MS = 2_000;
@@ -47,6 +49,11 @@ export interface SpawnServerOptions {
   stderrTailLines?: number;
   /** Called with each complete stderr line (without the newline). Errors it throws are ignored. */
   onStderrLine?: (line: string) => void;
+  /**
+   * A process already started with these options (`spawnOptions`, pipes for stdio; see src/cli/early-start.ts),
+   * running and with nothing read from it yet: taken over instead of starting one.
+   */
+  adopt?: ChildProcess;
 }
 
 /** How the process ended. `error` is set when it never started (then both codes are null). */
@@ -115,9 +122,18 @@ class ChildServerProcess implements ServerProcess {
   constructor(private readonly options: SpawnServerOptions) {
     this.name = options.name;
     this.tail = new LineTail(options.stderrTailLines ?? DEFAULT_STDERR_TAIL_LINES, options.onStderrLine);
-    let subprocess: ReturnType<typeof startProcess>;
+    // Either way a Node ChildProcess with the three pipes (execa's subprocess is one, with a promise on top).
+    let subprocess: ChildProcessWithoutNullStreams;
     try {
-      subprocess = startProcess(options);
+      if (options.adopt) {
+        subprocess = options.adopt as ChildProcessWithoutNullStreams;
+      } else {
+        const started = startProcess(options);
+        // execa's own promise waits for every stream to end, which a grandchild holding our pipes can delay forever;
+        // the exit is taken from the process's events instead. reject:false means this settles without rejecting.
+        started.catch(ignore);
+        subprocess = started as unknown as ChildProcessWithoutNullStreams;
+      }
     } catch (error) {
       // execa validates arguments synchronously (e.g. a NUL byte); report it like any other spawn failure.
       this.spawnError = error instanceof Error ? error : new Error(String(error));
@@ -143,9 +159,6 @@ class ChildServerProcess implements ServerProcess {
     const stderrEnded = new Promise<void>((resolve) => {
       subprocess.stderr.once('end', resolve).once('close', resolve);
     }).then(() => this.tail.end());
-    // execa's own promise waits for every stream to end, which a grandchild holding our pipes can delay forever;
-    // the exit is taken from the process's events instead. reject:false means this settles without rejecting.
-    subprocess.catch(ignore);
 
     if (this.pid !== undefined) trackGroup(this.pid);
     let markLeaderExited: () => void = ignore;
@@ -256,20 +269,16 @@ class ChildServerProcess implements ServerProcess {
 }
 
 function startProcess(options: SpawnServerOptions) {
-  const isWindows = process.platform === 'win32';
   return execa(options.command, options.args, {
-    env: options.env,
+    ...spawnOptions(options),
     extendEnv: false,
-    ...(options.cwd !== undefined && { cwd: options.cwd }),
     stdin: 'pipe',
     stdout: 'pipe',
     stderr: 'pipe',
     buffer: false,
     reject: false,
-    // Its own process group, so that close() reaches everything it starts. execa skips `cleanup` for detached
-    // children; the registry below does it instead. Windows has no process groups (and detached opens a console).
-    detached: !isWindows,
-    cleanup: isWindows,
+    // execa skips `cleanup` for detached children (every one but on Windows); the registry below does it instead.
+    cleanup: process.platform === 'win32',
     windowsHide: true,
   });
 }

@@ -38,6 +38,7 @@ describe('parseConfig: formats', () => {
     expect(loaded).toEqual({
       path: CONFIG_FILE,
       dir: '/projects/demo',
+      text: expect.any(String),
       servers: [
         {
           name: 'weather',
