@@ -7,9 +7,10 @@
  *
  * Each executable is a small launcher and a CommonJS bundle that it runs through src/runtime/code-cache.ts, which
  * keeps V8's code cache beside the bundle (Node 20 has no compile cache):
- * - `dist/cli/mcp-host.cjs` (what bin/mcp-host.js requires) holds the warm path, Node built-ins and the daemon's
- *   client only; when no daemon answers it runs `dist/cli/main.cjs`, the whole CLI. All CommonJS: Node starts a
- *   CommonJS entry ~4 ms sooner than an ES module, a quarter of what the warm path adds to `node -e 0`.
+ * - `dist/cli/mcp-host.cjs` (what bin/mcp-host.js requires) holds the warm path (Node built-ins and the daemon's
+ *   client) and the early start of a server; when no daemon answers it runs `dist/cli/main.cjs`, the whole CLI. All
+ *   CommonJS: Node starts a CommonJS entry ~4 ms sooner than an ES module, a quarter of what the warm path adds to
+ *   `node -e 0`.
  * - `dist/servers/<name>/index.js`, where configs point, runs `server.cjs` beside it. tsc does not compile servers/:
  *   the servers ship only as these bundles.
  * - `dist/src/protocol/vscode-jsonrpc.cjs`: the one dependency of the library (tsc's output) that is bundled for it,

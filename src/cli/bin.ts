@@ -1,7 +1,8 @@
 /**
  * What `bin/mcp-host.js` runs (bundled into dist/cli/mcp-host.cjs by scripts/bundle.js). The warm path first: when
  * a daemon serves the config it runs the command, and nothing but this module and the daemon's client is loaded
- * here. Otherwise the whole CLI, bundled beside this file as main.cjs, runs in this process.
+ * here. Otherwise the command's server is started early when it can be (early-start.ts), and the whole CLI, bundled
+ * beside this file as main.cjs, runs in this process.
  */
 
 import { runFastPath, scanArguments } from './fast-path.js';
@@ -19,10 +20,13 @@ function cacheVariant(argv: readonly string[]): string {
 async function run(): Promise<void> {
   const exitCode = await runFastPath(process.argv);
   if (exitCode === undefined) {
-    // Loaded only here: the warm path never needs node:vm and the rest of what runs a bundle.
+    // Before the CLI bundle loads, so that the server boots meanwhile (see early-start.ts). Loaded only here, as
+    // node:vm below: the warm path needs neither.
+    const { startEarly } = await import('./early-start.js');
+    const early = startEarly(process.argv.slice(2), process.env, process.cwd());
     const { runBundle } = await import('../runtime/code-cache.js');
     const cli = runBundle(new URL('./main.cjs', import.meta.url), cacheVariant(process.argv)) as unknown as typeof Main;
-    process.exitCode = await cli.main(process.argv);
+    process.exitCode = await cli.main(process.argv, early);
   } else {
     process.exitCode = exitCode;
   }

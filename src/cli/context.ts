@@ -9,12 +9,14 @@ import { CommanderError } from 'commander';
 import type { Command } from 'commander';
 import type { LoadedConfig } from '../host/config.js';
 import type { BorrowHost, LeaseHooks } from '../host/daemon/warm-host.js';
+import type { Prestarted } from '../host/host.js';
 import type { Host } from '../host/host.js';
 import { Redactor } from '../host/redact.js';
 import { McpHostError } from '../protocol/errors.js';
 import type { McpHostErrorCode } from '../protocol/errors.js';
 import type { ProgressNotificationParams } from '../protocol/types.js';
 import { EXIT_CODE, INTERNAL_ERROR_CODE, exitCodeForError } from './exit-codes.js';
+import type { EarlyServer } from './early-start.js';
 import { colorLevel, createChalk } from './render.js';
 import type { ChalkInstance } from './render.js';
 
@@ -39,6 +41,8 @@ export interface CliIo {
    * runs inside the daemon (`mcp-host daemon`). The run never closes a lent host.
    */
   borrowHost?: BorrowHost;
+  /** A server the CLI's entry started before this run began (see early-start.ts), for the host to take over. */
+  early?: EarlyServer;
 }
 
 /** The options every command accepts. */
@@ -136,6 +140,11 @@ export class CliContext {
   async loadConfig(): Promise<LoadedConfig> {
     const { loadConfig } = await import('../host/config.js');
     const config = loadConfig({ configPath: this.options.config, env: this.io.env, cwd: this.io.cwd });
+    // What lets the next command start its server early (see early-start.ts): this text is valid.
+    if (process.platform !== 'win32') {
+      const { stampValid } = await import('../host/config-stamp.js');
+      stampValid(config.path, config.text, this.io.env);
+    }
     this.redactor = new Redactor(config.servers.flatMap((server) => server.secretValues));
     return config;
   }
@@ -167,11 +176,13 @@ export class CliContext {
       }
     }
     const { Host } = await (hostModule ?? import('../host/host.js'));
+    const prestarted = this.prestarted();
     const host = new Host({
       config,
       env: this.io.env,
       ...(this.options.timeoutMs !== undefined && { timeoutMs: this.options.timeoutMs }),
       ...hooks,
+      ...(prestarted && { prestarted }),
     });
     this.host = host;
     let closing: Promise<void> | undefined;
@@ -184,6 +195,21 @@ export class CliContext {
       this.clearProgress();
       await (closing ??= host.closeAll());
     }
+  }
+
+  /** The server started early, for the host to take over; `--verbose` says when it does. */
+  private prestarted(): Prestarted | undefined {
+    const { early } = this.io;
+    if (!early) return undefined;
+    return {
+      take: (server, spec) => {
+        const child = early.take(server, spec);
+        if (child && this.options.isVerbose) {
+          this.diagnostic(this.err.dim(`server ${server}: using the process started early (pid ${child.pid})`));
+        }
+        return child;
+      },
+    };
   }
 
   /**

@@ -90,6 +90,11 @@ export async function runFastPath(argv: readonly string[]): Promise<number | und
 export interface ScannedArguments {
   /** The first word that is not an option or an option's value: the command. */
   command: string | undefined;
+  /**
+   * The next word after the command that does not start with `-`: usually its first argument (`weather.get_forecast`
+   * in `call weather.get_forecast`), but the value of one of the command's own options when one comes first.
+   */
+  operand: string | undefined;
   /** The last `--config`/`-c` value. */
   configOption: string | undefined;
   isVerbose: boolean;
@@ -108,6 +113,7 @@ export function scanArguments(args: readonly string[]): ScannedArguments {
   const options = end === -1 ? args : args.slice(0, end);
   const scanned: ScannedArguments = {
     command: undefined,
+    operand: undefined,
     configOption: undefined,
     isVerbose: false,
     isDaemonRefused: false,
@@ -131,6 +137,7 @@ export function scanArguments(args: readonly string[]): ScannedArguments {
         break;
       }
     } else if (scanned.command === undefined && !token.startsWith('-')) scanned.command = token;
+    else if (scanned.operand === undefined && !token.startsWith('-')) scanned.operand = token;
   }
   return scanned;
 }
@@ -163,7 +170,11 @@ export function routeToDaemon(
 }
 
 /** The config file the CLI would use (see `locateConfig` in host/config.ts, which this mirrors without zod). */
-function locateConfigPath(configOption: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string | undefined {
+export function locateConfigPath(
+  configOption: string | undefined,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): string | undefined {
   if (configOption !== undefined && configOption !== '') return path.resolve(cwd, configOption);
   const fromVariable = env.MCP_HOST_CONFIG;
   if (fromVariable !== undefined && fromVariable !== '') return path.resolve(cwd, fromVariable);

@@ -7,6 +7,7 @@
 import { CommanderError } from 'commander';
 import { CliContext, scanGlobalFlags } from './context.js';
 import type { CliIo } from './context.js';
+import type { EarlyServer } from './early-start.js';
 import { EXIT_CODE } from './exit-codes.js';
 import { createProgram } from './program.js';
 
@@ -17,7 +18,7 @@ export { EXIT_CODE } from './exit-codes.js';
  * Runs the CLI with `process.argv` (node and script first). SIGINT and SIGTERM abort the running command, which
  * cancels its requests, ends its servers and returns 130.
  */
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], early?: EarlyServer): Promise<number> {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => controller.abort(signal);
   // A reader that goes away (`mcp-host list tools | head -1`) is not an error of ours.
@@ -36,11 +37,23 @@ export async function main(argv: readonly string[]): Promise<number> {
       cwd: process.cwd(),
       isTTY: { stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true },
       signal: controller.signal,
+      ...(early && { early }),
     });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await endUnused(early);
   }
+}
+
+/** Ends a server started early that no host took over (another server was used, a usage error, `--help`). */
+async function endUnused(early: EarlyServer | undefined): Promise<void> {
+  const child = early?.release();
+  if (!early || !child) return;
+  const { spawnServerProcess } = await import('../host/server-process.js');
+  const { server: name, spec } = early;
+  const unused = spawnServerProcess({ name, ...spec, args: [...spec.args], env: { ...spec.env }, adopt: child });
+  await unused.close({ graceMs: 0 });
 }
 
 /**

@@ -1,0 +1,133 @@
+/**
+ * The early start: a command that needs one server (`call`, `read`, `prompt`) starts it before the rest of the CLI
+ * is loaded, so that the server boots while the CLI loads commander, zod, execa and the client, instead of after.
+ * On a cold `mcp-host call` the two start-ups, each ~25-45 ms, then overlap.
+ *
+ * Only from a config text that this version of mcp-host validated before (config-stamp.ts), so nothing starts from a
+ * file the CLI would refuse; the server entry is resolved by the same code as always (stdio-entry.ts), and the host
+ * takes the process over only if it would have started exactly that one (same command, arguments, environment and
+ * directory). Anything else (another server, a usage error, `--help`) ends it unused: see `EarlyServer.release`.
+ *
+ * Loaded by bin.ts before the CLI bundle: Node built-ins and zod-free modules only.
+ */
+
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isStamped } from '../host/config-stamp.js';
+import type { StdioEntry } from '../host/config.js';
+import { serverEnvironment } from '../host/environment.js';
+import { parseJsonText } from '../host/jsonc.js';
+import { isSameSpawn, spawnOptions } from '../host/spawn-spec.js';
+import type { SpawnSpec } from '../host/spawn-spec.js';
+import { resolveStdioServer } from '../host/stdio-entry.js';
+import { locateConfigPath, scanArguments } from './fast-path.js';
+
+/** The commands that talk to the one server their first argument names (`server.tool`, or `server` for `read`). */
+const ONE_SERVER_COMMANDS = new Set(['call', 'read', 'prompt']);
+const SECTIONS = ['mcpServers', 'servers'] as const;
+
+/** A server process started early, until the host takes it over or it is ended unused. */
+export class EarlyServer {
+  private isTaken = false;
+
+  constructor(
+    /** Its name in the config. */
+    readonly server: string,
+    readonly spec: SpawnSpec,
+    private readonly child: ChildProcess,
+    /** Set when starting it failed (no such command, …): then nothing is taken over. */
+    private readonly failure: () => Error | undefined,
+  ) {
+    // Until it is taken over, a CLI that dies leaves no server behind (its own process group, see spawnOptions).
+    process.once('exit', this.killUnlessTaken);
+  }
+
+  /**
+   * The process, for a host that would start `server` with `spec`: once, and only while it runs. Otherwise
+   * undefined, and the host starts its own.
+   */
+  take(server: string, spec: SpawnSpec): ChildProcess | undefined {
+    const isRunning = this.child.exitCode === null && this.child.signalCode === null && !this.failure();
+    if (this.isTaken || server !== this.server || !isRunning || !isSameSpawn(spec, this.spec)) return undefined;
+    this.isTaken = true;
+    process.off('exit', this.killUnlessTaken);
+    return this.child;
+  }
+
+  /** The process when nothing took it over: its owner ends it (as a host ends a server it started). */
+  release(): ChildProcess | undefined {
+    if (this.isTaken) return undefined;
+    this.isTaken = true;
+    process.off('exit', this.killUnlessTaken);
+    return this.failure() ? undefined : this.child;
+  }
+
+  private readonly killUnlessTaken = (): void => {
+    const pid = this.child.pid;
+    if (this.isTaken || pid === undefined) return;
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  };
+}
+
+/**
+ * Starts the server of a command line (after `mcp-host`) early when it can; see the module comment. Never throws:
+ * anything unexpected means no early start, and the CLI starts the server as usual.
+ */
+export function startEarly(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  platform: NodeJS.Platform = process.platform,
+): EarlyServer | undefined {
+  // POSIX only, as the daemon: the runtime directory that holds the config's stamp is a POSIX notion here.
+  if (platform === 'win32') return undefined;
+  const { command, operand, configOption } = scanArguments(args);
+  if (command === undefined || operand === undefined || !ONE_SERVER_COMMANDS.has(command)) return undefined;
+  const server = command === 'read' ? operand : operand.slice(0, operand.indexOf('.'));
+  if (server === '') return undefined;
+  try {
+    const configPath = locateConfigPath(configOption, env, cwd);
+    if (configPath === undefined) return undefined;
+    const text = readFileSync(configPath, 'utf8');
+    if (!isStamped(configPath, text, env)) return undefined;
+    const spec = resolveSpec(text, configPath, server, env);
+    return spec && launch(server, spec);
+  } catch {
+    return undefined;
+  }
+}
+
+/** How the host would start `server` of a validated config text; undefined when it would start none at once. */
+function resolveSpec(text: string, configPath: string, server: string, env: NodeJS.ProcessEnv): SpawnSpec | undefined {
+  const data = parseJsonText(text) as Partial<Record<(typeof SECTIONS)[number], Record<string, unknown>>>;
+  const section = SECTIONS.find((name) => data[name] !== undefined && Object.hasOwn(data[name], server));
+  if (section === undefined) return undefined;
+  const entry = data[section]![server] as StdioEntry & { type?: string; url?: unknown };
+  // Not started here: remote servers, disabled ones, and pools of replicas (the host starts those together).
+  const isStdio = entry.type === undefined ? entry.url === undefined : entry.type === 'stdio';
+  if (!isStdio || entry.disabled === true || (entry.replicas ?? 1) !== 1) return undefined;
+  const problems: string[] = [];
+  const dir = path.dirname(configPath);
+  const resolved = resolveStdioServer(server, entry, [section, server], dir, env, problems);
+  if (resolved === undefined || problems.length > 0 || resolved.unresolved !== undefined) return undefined;
+  return {
+    command: resolved.command,
+    args: resolved.args,
+    env: serverEnvironment(env, resolved.env),
+    cwd: resolved.cwd,
+  };
+}
+
+function launch(server: string, spec: SpawnSpec): EarlyServer {
+  const child = spawn(spec.command, [...spec.args], { ...spawnOptions(spec), stdio: 'pipe', windowsHide: true });
+  // A failure to start (ENOENT) comes as an event; with no listener it would crash the CLI before anyone took over.
+  let failure: Error | undefined;
+  child.once('error', (error) => (failure ??= error));
+  return new EarlyServer(server, spec, child, () => failure);
+}

@@ -1,0 +1,56 @@
+/**
+ * A note, in the user's private runtime directory, that a config text passed validation. The CLI's early start
+ * (src/cli/early-start.ts) starts a server before zod is loaded only from a text that this version of mcp-host has
+ * validated before: the first command after an edit takes the ordinary path, and writes the note. Node built-ins
+ * and small modules of ours only: the early start runs before the rest of the CLI is loaded.
+ *
+ * The note holds hashes, never the text (which may hold secrets). It is written only in a directory that is this
+ * user's alone, and read only from one.
+ */
+
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { isPrivateDir, runtimeDir } from './daemon/paths.js';
+import { ensurePrivateDir } from './daemon/runtime-dir.js';
+import { buildId, fnv1a64 } from './daemon/wire.js';
+
+/** The note's file for a config (absolute path), beside the daemon's files for it. */
+export function stampFile(configPath: string, env: NodeJS.ProcessEnv): string {
+  return path.join(runtimeDir(env), `${fnv1a64(Buffer.from(configPath))}.valid`);
+}
+
+/** What the note says of a text: the version that validated it, and the text's hash and length. */
+export function stampOf(text: string): string {
+  const bytes = Buffer.from(text);
+  return `${buildId()} ${fnv1a64(bytes)} ${bytes.length}\n`;
+}
+
+/** True when `text` of the config at `configPath` validated before. */
+export function isStamped(configPath: string, text: string, env: NodeJS.ProcessEnv): boolean {
+  const file = stampFile(configPath, env);
+  if (!isPrivateDir(path.dirname(file))) return false;
+  try {
+    return readFileSync(file, 'utf8') === stampOf(text);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Notes that `text` of the config at `configPath` is valid, unless the note says so already. The runtime directory
+ * is made owner-only if missing (as the daemon makes it). Best effort: without the note, a command only starts its
+ * server later.
+ */
+export function stampValid(configPath: string, text: string, env: NodeJS.ProcessEnv): void {
+  if (isStamped(configPath, text, env)) return;
+  const file = stampFile(configPath, env);
+  const partial = `${file}.${process.pid}.partial`;
+  try {
+    ensurePrivateDir(path.dirname(file));
+    writeFileSync(partial, stampOf(text), { mode: 0o600 });
+    renameSync(partial, file);
+  } catch {
+    // Someone else's directory, a full disk: the next command tries again.
+    rmSync(partial, { force: true });
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * The early start (src/cli/early-start.ts) through the real CLI: the first command with a config validates it and
+ * notes so; the next `call` of one of its servers starts that server before the CLI is loaded and the host takes it
+ * over (`--verbose` says so). An edited config is not trusted until validated again, and a server started early
+ * that nothing uses (a usage error, `--help`) is ended: no process is left behind either way.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Workspace, fixture, mcpHost, processesWith } from './mcp-host.js';
+
+/** On the command line of every server this suite starts, so `ps` finds them (and only them). */
+const MARKER = `mcp-host-e2e-early-${randomUUID()}`;
+const TAKEN_OVER = 'using the process started early';
+
+let workspace: Workspace;
+let cwd: string;
+let env: Record<string, string>;
+
+function writeConfig(extra: Record<string, unknown> = {}): void {
+  workspace.writeConfig({
+    mcpServers: {
+      echo: { command: process.execPath, args: [fixture('echo'), MARKER], ...extra },
+      other: { command: process.execPath, args: [fixture('echo'), MARKER, 'other'] },
+    },
+  });
+}
+
+beforeAll(() => {
+  workspace = new Workspace();
+  cwd = workspace.dir;
+  // A runtime directory of this suite's own: the notes of validated configs live there.
+  env = { XDG_RUNTIME_DIR: path.join(cwd, 'run') };
+  writeConfig();
+});
+
+afterAll(async () => {
+  for (const line of await processesWith(MARKER)) {
+    try {
+      process.kill(Number.parseInt(line, 10), 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  workspace.remove();
+});
+
+const call = (...args: string[]) => mcpHost(['--verbose', ...args], { cwd, env });
+
+describe('the early start', () => {
+  it('starts the server of a validated config before the CLI loads, and the host takes it over', async () => {
+    const first = await call('call', 'echo.echo', 'text=one');
+    expect(first).toMatchObject({ exitCode: 0, stdout: 'one\n' });
+    expect(first.stderr).not.toContain(TAKEN_OVER);
+    // The first run noted the config as valid, in an owner-only directory.
+    const notes = fs.readdirSync(path.join(env.XDG_RUNTIME_DIR!, 'mcp-host'));
+    expect(notes.filter((name) => name.endsWith('.valid'))).toHaveLength(1);
+    expect(fs.statSync(path.join(env.XDG_RUNTIME_DIR!, 'mcp-host')).mode & 0o777).toBe(0o700);
+
+    const second = await call('call', 'echo.echo', 'text=two');
+    expect(second).toMatchObject({ exitCode: 0, stdout: 'two\n' });
+    expect(second.stderr).toContain(`server echo: ${TAKEN_OVER}`);
+    expect(await processesWith(MARKER)).toEqual([]);
+  });
+
+  it('does not trust an edited config until it is validated again', async () => {
+    writeConfig({ description: 'edited' });
+    const afterEdit = await call('call', 'echo.echo', 'text=three');
+    expect(afterEdit).toMatchObject({ exitCode: 0, stdout: 'three\n' });
+    expect(afterEdit.stderr).not.toContain(TAKEN_OVER);
+    const next = await call('call', 'echo.echo', 'text=four');
+    expect(next.stderr).toContain(TAKEN_OVER);
+  });
+
+  it('ends a server started early that nothing uses: a usage error, --help', async () => {
+    const usage = await call('call', 'echo.echo', 'text');
+    expect(usage.exitCode).toBe(1);
+    expect(usage.stderr).toContain('"text" is not an argument');
+    expect(await processesWith(MARKER)).toEqual([]);
+    const help = await call('call', 'echo.echo', '--help');
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout).toContain('Usage:');
+    expect(await processesWith(MARKER)).toEqual([]);
+  });
+
+  it('starts nothing early for a disabled server, and the CLI says it is disabled', async () => {
+    writeConfig({ disabled: true });
+    await call('list', 'servers');
+    const result = await call('call', 'echo.echo', 'text=five');
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).not.toContain(TAKEN_OVER);
+    expect(await processesWith(MARKER)).toEqual([]);
+  });
+});
