@@ -20,13 +20,22 @@ function cacheVariant(argv: readonly string[]): string {
 async function run(): Promise<void> {
   const exitCode = await runFastPath(process.argv);
   if (exitCode === undefined) {
+    // From here a server may run before the CLI listens for Ctrl-C: a signal meanwhile is kept for the CLI, which
+    // then ends the command as always (exit 130), instead of the default action killing this process at once.
+    let pendingSignal: NodeJS.Signals | undefined;
+    const keepSignal = (signal: NodeJS.Signals): void => void (pendingSignal ??= signal);
+    process.on('SIGINT', keepSignal).on('SIGTERM', keepSignal);
+    const takePendingSignal = (): NodeJS.Signals | undefined => {
+      process.off('SIGINT', keepSignal).off('SIGTERM', keepSignal);
+      return pendingSignal;
+    };
     // Before the CLI bundle loads, so that the server boots meanwhile (see early-start.ts). Loaded only here, as
     // node:vm below: the warm path needs neither.
     const { startEarly } = await import('./early-start.js');
     const early = startEarly(process.argv.slice(2), process.env, process.cwd());
     const { runBundle } = await import('../runtime/code-cache.js');
     const cli = runBundle(new URL('./main.cjs', import.meta.url), cacheVariant(process.argv)) as unknown as typeof Main;
-    process.exitCode = await cli.main(process.argv, early);
+    process.exitCode = await cli.main(process.argv, { ...(early && { early }), takePendingSignal });
   } else {
     process.exitCode = exitCode;
   }

@@ -14,11 +14,20 @@ import { createProgram } from './program.js';
 export type { CliIo, TextOutput } from './context.js';
 export { EXIT_CODE } from './exit-codes.js';
 
+/** What the CLI's entry (bin.ts) hands over to `main`. */
+export interface Handover {
+  /** A server it started early (see early-start.ts). */
+  early?: EarlyServer;
+  /** A SIGINT or SIGTERM that came before `main` listened for them; stops the entry's own listening. */
+  takePendingSignal?: () => NodeJS.Signals | undefined;
+}
+
 /**
  * Runs the CLI with `process.argv` (node and script first). SIGINT and SIGTERM abort the running command, which
  * cancels its requests, ends its servers and returns 130.
  */
-export async function main(argv: readonly string[], early?: EarlyServer): Promise<number> {
+export async function main(argv: readonly string[], handover: Handover = {}): Promise<number> {
+  const { early } = handover;
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => controller.abort(signal);
   // A reader that goes away (`mcp-host list tools | head -1`) is not an error of ours.
@@ -27,6 +36,8 @@ export async function main(argv: readonly string[], early?: EarlyServer): Promis
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const pendingSignal = handover.takePendingSignal?.();
+  if (pendingSignal) onSignal(pendingSignal);
   process.stdout.on('error', onStdoutError);
   try {
     return await runCli(argv.slice(2), {

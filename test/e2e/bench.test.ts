@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Workspace, fixture, mcpHost, parseJson, processesWith, waitFor } from './mcp-host.js';
+import { Workspace, fixture, killProcessesWith, mcpHost, parseJson, processesWith, waitFor } from './mcp-host.js';
 import type { BenchDocument } from '../../src/cli/commands/bench.js';
 
 /** On the command line of every server this suite starts, so `ps` finds them (and only them). */
@@ -28,13 +28,7 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  for (const line of await processesWith(MARKER)) {
-    try {
-      process.kill(Number.parseInt(line, 10), 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
+  await killProcessesWith(MARKER);
   workspace.remove();
 });
 

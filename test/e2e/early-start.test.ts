@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Workspace, fixture, mcpHost, processesWith } from './mcp-host.js';
+import { Workspace, fixture, killProcessesWith, mcpHost, processesWith } from './mcp-host.js';
 
 /** On the command line of every server this suite starts, so `ps` finds them (and only them). */
 const MARKER = `mcp-host-e2e-early-${randomUUID()}`;
@@ -36,13 +36,7 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  for (const line of await processesWith(MARKER)) {
-    try {
-      process.kill(Number.parseInt(line, 10), 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
+  await killProcessesWith(MARKER);
   workspace.remove();
 });
 

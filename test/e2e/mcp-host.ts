@@ -75,6 +75,17 @@ export async function processesWith(marker: string): Promise<string[]> {
     .filter((line) => !/^\s*\d+\s+Z/.test(line));
 }
 
+/** SIGKILLs every process `processesWith(marker)` finds: a failed test must not leave its servers to the next. */
+export async function killProcessesWith(marker: string): Promise<void> {
+  for (const line of await processesWith(marker)) {
+    try {
+      process.kill(Number.parseInt(line, 10), 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
 /** Polls until `check` holds, every 25 ms, for at most `timeoutMs`. */
 export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Workspace, fixture, isGone, mcpHost, processesWith, waitFor } from './mcp-host.js';
+import { Workspace, fixture, isGone, killProcessesWith, mcpHost, processesWith, waitFor } from './mcp-host.js';
 
 let workspace: Workspace;
 let cwd: string;
@@ -30,13 +30,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   // A failed test must not leave its processes to the next suite.
-  for (const line of await processesWith(MARKER)) {
-    try {
-      process.kill(Number.parseInt(line, 10), 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
+  await killProcessesWith(MARKER);
   workspace.remove();
 });
 
