@@ -146,7 +146,7 @@ _mcp_host
 printf '%s\\n' "\${COMPREPLY[@]}"`;
     const { stdout } = await execa('bash', ['--norc', '--noprofile', '-c', probe], {
       cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: cwd },
+      env: { PATH: process.env.PATH ?? '', HOME: cwd, XDG_RUNTIME_DIR: path.join(cwd, '.run') },
       extendEnv: false,
     });
     return stdout.split('\n').filter(Boolean);

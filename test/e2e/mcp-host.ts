@@ -50,8 +50,14 @@ export interface RunOptions {
 export function mcpHost(args: readonly string[], options: RunOptions): ResultPromise<Options & { reject: false }> {
   return execa(process.execPath, [BIN, ...args], {
     cwd: options.cwd,
-    // HOME in the workspace: the user's ~/.config/mcp-host is never read.
-    env: { PATH: process.env.PATH ?? '', HOME: options.cwd, ...options.env },
+    // HOME in the workspace: the user's ~/.config/mcp-host is never read. The runtime directory too (daemons, notes
+    // of validated configs), so that a run leaves nothing outside the workspace.
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: options.cwd,
+      XDG_RUNTIME_DIR: path.join(options.cwd, '.run'),
+      ...options.env,
+    },
     extendEnv: false,
     reject: false,
     stripFinalNewline: false,

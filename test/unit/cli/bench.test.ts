@@ -42,7 +42,7 @@ async function run(args: string[]): Promise<Run> {
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
     stdin: Readable.from([]),
-    env: { PATH: process.env.PATH, HOME: dir },
+    env: { PATH: process.env.PATH, HOME: dir, XDG_RUNTIME_DIR: path.join(dir, '.run') },
     cwd: dir,
     isTTY: { stdout: false, stderr: false },
   });

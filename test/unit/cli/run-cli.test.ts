@@ -46,7 +46,7 @@ async function run(args: string[], io: Partial<CliIo> = {}): Promise<Run> {
     stderr: { write: (text: string) => (stderr += text) },
     stdin: Readable.from([]),
     // HOME points into the temp dir so a real user config is never picked up.
-    env: { PATH: process.env.PATH, HOME: dir },
+    env: { PATH: process.env.PATH, HOME: dir, XDG_RUNTIME_DIR: path.join(dir, '.run') },
     cwd: dir,
     isTTY: { stdout: false, stderr: false },
     ...io,
@@ -149,7 +149,14 @@ describe('runCli: colour', () => {
   it('does not colour with --no-color, NO_COLOR or a pipe', async () => {
     const tty = { isTTY: { stdout: true, stderr: true } };
     expect((await run(['--no-color', 'list', 'servers'], tty)).stdout).not.toMatch(escape);
-    expect((await run(['list', 'servers'], { ...tty, env: { HOME: dir, NO_COLOR: '1' } })).stdout).not.toMatch(escape);
+    expect(
+      (
+        await run(['list', 'servers'], {
+          ...tty,
+          env: { HOME: dir, XDG_RUNTIME_DIR: path.join(dir, '.run'), NO_COLOR: '1' },
+        })
+      ).stdout,
+    ).not.toMatch(escape);
     expect((await run(['list', 'servers'])).stdout).not.toMatch(escape);
   });
 
