@@ -1,7 +1,7 @@
 /**
- * The early start: a command that needs one server (`call`, `read`, `prompt`) starts it before the rest of the CLI
- * is loaded, so that the server boots while the CLI loads commander, zod, execa and the client, instead of after.
- * On a cold `mcp-host call` the two start-ups, each ~25-45 ms, then overlap.
+ * The early start: a command that needs one server (`call`, `read`, `prompt`, `schema`) starts it before the rest of
+ * the CLI is loaded, so that the server boots while the CLI loads commander, zod, execa and the client, instead of
+ * after. On a cold `mcp-host call` the two start-ups, each ~25-45 ms, then overlap.
  *
  * Only from a config text that this version of mcp-host validated before (config-stamp.ts), so nothing starts from a
  * file the CLI would refuse; the server entry is resolved by the same code as always (stdio-entry.ts), and the host
@@ -25,7 +25,7 @@ import { resolveStdioServer } from '../host/stdio-entry.js';
 import { locateConfigPath, scanArguments } from './fast-path.js';
 
 /** The commands that talk to the one server their first argument names (`server.tool`, or `server` for `read`). */
-const ONE_SERVER_COMMANDS = new Set(['call', 'read', 'prompt']);
+const ONE_SERVER_COMMANDS = new Set(['call', 'read', 'prompt', 'schema']);
 const SECTIONS = ['mcpServers', 'servers'] as const;
 
 /** A server process started early, until the host takes it over or it is ended unused. */

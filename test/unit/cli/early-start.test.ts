@@ -55,9 +55,10 @@ describe('startEarly', () => {
     });
   });
 
-  it('finds the server of read and prompt, past global options, in either config section', () => {
+  it('finds the server of read, prompt and schema, past global options, in either config section', () => {
     expect(attempt({ servers: { echo } }, ['-c', configPath, 'read', 'echo', 'x://y'])?.server).toBe('echo');
     expect(attempt({ mcpServers: { echo } }, ['--json', 'prompt', 'echo.greet'])?.server).toBe('echo');
+    expect(attempt({ mcpServers: { echo } }, ['schema', 'echo.echo'])?.server).toBe('echo');
   });
 
   it('starts nothing from a config that was not validated in this text', () => {
