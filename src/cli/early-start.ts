@@ -17,11 +17,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isStamped } from '../host/config-stamp.js';
 import type { StdioEntry } from '../host/config.js';
-import { serverEnvironment } from '../host/environment.js';
 import { parseJsonText } from '../host/jsonc.js';
-import { isSameSpawn, spawnOptions } from '../host/spawn-spec.js';
+import { isSameSpawn, serverSpawnSpec, spawnOptions } from '../host/spawn-spec.js';
 import type { SpawnSpec } from '../host/spawn-spec.js';
-import { resolveStdioServer } from '../host/stdio-entry.js';
+import { isHttpEntry, resolveStdioServer } from '../host/stdio-entry.js';
 import { locateConfigPath, scanArguments } from './fast-path.js';
 
 /** The commands that talk to the one server their first argument names (`server.tool`, or `server` for `read`). */
@@ -108,24 +107,18 @@ function resolveSpec(text: string, configPath: string, server: string, env: Node
   const data = parseJsonText(text) as Partial<Record<(typeof SECTIONS)[number], Record<string, unknown>>>;
   const section = SECTIONS.find((name) => data[name] !== undefined && Object.hasOwn(data[name], server));
   if (section === undefined) return undefined;
-  const entry = data[section]![server] as StdioEntry & { type?: string; url?: unknown };
+  const entry = data[section]![server] as StdioEntry & { url?: unknown };
   // Not started here: remote servers, disabled ones, and pools of replicas (the host starts those together).
-  const isStdio = entry.type === undefined ? entry.url === undefined : entry.type === 'stdio';
-  if (!isStdio || entry.disabled === true || (entry.replicas ?? 1) !== 1) return undefined;
+  if (isHttpEntry(entry) || entry.disabled === true || (entry.replicas ?? 1) !== 1) return undefined;
   const problems: string[] = [];
   const dir = path.dirname(configPath);
   const resolved = resolveStdioServer(server, entry, [section, server], dir, env, problems);
   if (resolved === undefined || problems.length > 0 || resolved.unresolved !== undefined) return undefined;
-  return {
-    command: resolved.command,
-    args: resolved.args,
-    env: serverEnvironment(env, resolved.env),
-    cwd: resolved.cwd,
-  };
+  return serverSpawnSpec(resolved, env);
 }
 
 function launch(server: string, spec: SpawnSpec): EarlyServer {
-  const child = spawn(spec.command, [...spec.args], { ...spawnOptions(spec), stdio: 'pipe', windowsHide: true });
+  const child = spawn(spec.command, [...spec.args], { ...spawnOptions(spec), stdio: 'pipe' });
   // A failure to start (ENOENT) comes as an event; with no listener it would crash the CLI before anyone took over.
   let failure: Error | undefined;
   child.once('error', (error) => (failure ??= error));

@@ -62,9 +62,7 @@ async function endUnused(early: EarlyServer | undefined): Promise<void> {
   const child = early?.release();
   if (!early || !child) return;
   const { spawnServerProcess } = await import('../host/server-process.js');
-  const { server: name, spec } = early;
-  const unused = spawnServerProcess({ name, ...spec, args: [...spec.args], env: { ...spec.env }, adopt: child });
-  await unused.close({ graceMs: 0 });
+  await spawnServerProcess({ name: early.server, ...early.spec, adopt: child }).close({ graceMs: 0 });
 }
 
 /**

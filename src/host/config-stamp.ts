@@ -10,13 +10,13 @@
 
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { isPrivateDir, runtimeDir } from './daemon/paths.js';
+import { configFile, isPrivateDir } from './daemon/paths.js';
 import { ensurePrivateDir } from './daemon/runtime-dir.js';
 import { buildId, fnv1a64 } from './daemon/wire.js';
 
 /** The note's file for a config (absolute path), beside the daemon's files for it. */
 export function stampFile(configPath: string, env: NodeJS.ProcessEnv): string {
-  return path.join(runtimeDir(env), `${fnv1a64(Buffer.from(configPath))}.valid`);
+  return configFile(configPath, env)('.valid');
 }
 
 /** What the note says of a text: the version that validated it, and the text's hash and length. */
@@ -27,12 +27,16 @@ export function stampOf(text: string): string {
 
 /** True when `text` of the config at `configPath` validated before. */
 export function isStamped(configPath: string, text: string, env: NodeJS.ProcessEnv): boolean {
-  const file = stampFile(configPath, env);
-  if (!isPrivateDir(path.dirname(file))) return false;
+  return readStamp(stampFile(configPath, env)) === stampOf(text);
+}
+
+/** The note in `file`, when it is in a directory of this user's alone. */
+function readStamp(file: string): string | undefined {
+  if (!isPrivateDir(path.dirname(file))) return undefined;
   try {
-    return readFileSync(file, 'utf8') === stampOf(text);
+    return readFileSync(file, 'utf8');
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -42,12 +46,13 @@ export function isStamped(configPath: string, text: string, env: NodeJS.ProcessE
  * server later.
  */
 export function stampValid(configPath: string, text: string, env: NodeJS.ProcessEnv): void {
-  if (isStamped(configPath, text, env)) return;
   const file = stampFile(configPath, env);
+  const stamp = stampOf(text);
+  if (readStamp(file) === stamp) return;
   const partial = `${file}.${process.pid}.partial`;
   try {
     ensurePrivateDir(path.dirname(file));
-    writeFileSync(partial, stampOf(text), { mode: 0o600 });
+    writeFileSync(partial, stamp, { mode: 0o600 });
     renameSync(partial, file);
   } catch {
     // Someone else's directory, a full disk: the next command tries again.

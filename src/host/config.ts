@@ -23,7 +23,7 @@ import path from 'node:path';
 import * as z from 'zod';
 import { McpHostError } from '../protocol/errors.js';
 import { JsonTextError, lineAndColumn, parseJsonText } from './jsonc.js';
-import { formatPath, resolveStdioServer } from './stdio-entry.js';
+import { formatPath, isHttpEntry, resolveStdioServer } from './stdio-entry.js';
 import type { PathSegment } from './stdio-entry.js';
 
 /** The config file looked for in the working directory. */
@@ -309,8 +309,7 @@ function readServer(
     );
     return undefined;
   }
-  const isHttp = type === 'http' || type === 'sse' || (type === undefined && entry.url !== undefined);
-  if (isHttp) {
+  if (isHttpEntry(entry)) {
     const parsed = httpEntrySchema.safeParse(entry);
     if (!parsed.success) {
       problems.push(...parsed.error.issues.map((issue) => formatIssue(issue, at, entry)));

@@ -20,10 +20,10 @@ import type {
   Tool,
 } from '../protocol/types.js';
 import type { LoadedConfig, ServerConfig, StdioServerConfig } from './config.js';
-import { serverEnvironment } from './environment.js';
 import { ToolPolicy } from './policy.js';
 import { ResultCache, TOOL_PREFIX, resourceKey, toolKey } from './result-cache.js';
 import { spawnServerProcess } from './server-process.js';
+import { serverSpawnSpec } from './spawn-spec.js';
 import type { SpawnSpec } from './spawn-spec.js';
 import { ServerPool } from './server-pool.js';
 import type { ReplicaLink, ReplicaStats } from './server-pool.js';
@@ -394,12 +394,7 @@ export class Host {
 export function spawnConnector(hostEnv: NodeJS.ProcessEnv, prestarted?: Prestarted): ServerConnector {
   return async ({ config, clientOptions, onStderrLine, options }) => {
     const { name } = config;
-    const spec = {
-      command: config.command,
-      args: config.args,
-      env: serverEnvironment(hostEnv, config.env),
-      cwd: config.cwd,
-    };
+    const spec = serverSpawnSpec(config, hostEnv);
     const adopt = prestarted?.take(name, spec);
     const process = spawnServerProcess({ name, ...spec, onStderrLine, ...(adopt && { adopt }) });
     // Loaded now, not with this module: the client and vscode-jsonrpc load while the server boots, so a cold

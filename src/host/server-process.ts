@@ -15,6 +15,7 @@ import type { ChildProcess, ChildProcessWithoutNullStreams } from 'node:child_pr
 import { execa } from 'execa';
 import { McpHostError } from '../protocol/errors.js';
 import { spawnOptions } from './spawn-spec.js';
+import type { SpawnSpec } from './spawn-spec.js';
 
 /** How long `close()` waits after ending stdin before SIGTERM. */
 export const DEFAULT_GRACE_MS = 2_000;
@@ -37,14 +38,10 @@ const KILL_CONFIRM_MS = 2_000;
 const GROUP_VANISH_MS = 100;
 const GROUP_POLL_MS = 10;
 
-export interface SpawnServerOptions {
+/** The program to start (`env` is complete: see `serverSpawnSpec`; the host's own is not added), and how. */
+export interface SpawnServerOptions extends SpawnSpec {
   /** The server's name in the config, used in messages. */
   name: string;
-  command: string;
-  args: string[];
-  /** The complete environment (see `serverEnvironment`); the host's own is not added. */
-  env: Record<string, string>;
-  cwd?: string;
   /** @default DEFAULT_STDERR_TAIL_LINES */
   stderrTailLines?: number;
   /** Called with each complete stderr line (without the newline). Errors it throws are ignored. */
@@ -279,7 +276,6 @@ function startProcess(options: SpawnServerOptions) {
     reject: false,
     // execa skips `cleanup` for detached children (every one but on Windows); the registry below does it instead.
     cleanup: process.platform === 'win32',
-    windowsHide: true,
   });
 }
 

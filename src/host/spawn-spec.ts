@@ -1,8 +1,11 @@
 /**
  * What starting a server process takes, in one place for the two places that start one: the host
  * (server-process.ts, through execa) and the CLI's early start (src/cli/early-start.ts, through node:child_process,
- * before execa is loaded). Node built-ins only.
+ * before execa is loaded). Node built-ins and zod-free modules only.
  */
+
+import type { StdioServerConfig } from './config.js';
+import { serverEnvironment } from './environment.js';
 
 /** The program, its arguments, its complete environment and its working directory. */
 export interface SpawnSpec {
@@ -13,14 +16,30 @@ export interface SpawnSpec {
 }
 
 /**
- * The options both give Node's `spawn`: exactly `env`, and (POSIX) a process group of its own, so that closing the
- * server reaches everything it starts. Windows has no process groups, and `detached` would open a console there.
+ * How a configured server is started: its resolved command, arguments and directory, and the environment the host
+ * gives it (`serverEnvironment`: an allow-list of `hostEnv` plus the config's `env`). The host and the early start
+ * both build their spawn here, so the host's comparison of the two (`isSameSpawn`) matches by construction.
  */
-export function spawnOptions(spec: SpawnSpec): { env: Record<string, string>; cwd?: string; detached: boolean } {
+export function serverSpawnSpec(server: StdioServerConfig, hostEnv: NodeJS.ProcessEnv): SpawnSpec {
+  return { command: server.command, args: server.args, env: serverEnvironment(hostEnv, server.env), cwd: server.cwd };
+}
+
+/**
+ * The options both give Node's `spawn`: exactly `env`, no console window, and (POSIX) a process group of its own,
+ * so that closing the server reaches everything it starts. Windows has no process groups, and `detached` would open
+ * a console there.
+ */
+export function spawnOptions(spec: SpawnSpec): {
+  env: Record<string, string>;
+  cwd?: string;
+  detached: boolean;
+  windowsHide: true;
+} {
   return {
     env: { ...spec.env },
     ...(spec.cwd !== undefined && { cwd: spec.cwd }),
     detached: process.platform !== 'win32',
+    windowsHide: true,
   };
 }
 

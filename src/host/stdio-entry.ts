@@ -13,6 +13,11 @@ import type { ResolvedReference } from './interpolate.js';
 
 const ENV_NAME_FORBIDDEN = /[=\0]/;
 
+/** An entry of a remote (HTTP) server rather than a stdio one: `type` "http" or "sse", or a `url` without `type`. */
+export function isHttpEntry(entry: { type?: unknown; url?: unknown }): boolean {
+  return entry.type === 'http' || entry.type === 'sse' || (entry.type === undefined && entry.url !== undefined);
+}
+
 /**
  * Interpolates and resolves a validated stdio entry. Problems that make the entry unusable are pushed to `problems`
  * (undefined is returned); unset variables make it `unresolved` instead.

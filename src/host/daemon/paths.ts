@@ -37,14 +37,17 @@ export function runtimeDir(env: NodeJS.ProcessEnv, uid: number = currentUid()): 
  * would find the config is not its own and let the command start its servers: slower, never wrong.
  */
 export function daemonPaths(configPath: string, env: NodeJS.ProcessEnv): DaemonPaths {
-  const dir = runtimeDir(env);
-  const key = fnv1a64(Buffer.from(configPath));
-  return {
-    configPath,
-    dir,
-    socket: path.join(dir, `${key}.sock`),
-    log: path.join(dir, `${key}.log`),
-  };
+  const file = configFile(configPath, env);
+  return { configPath, dir: runtimeDir(env), socket: file('.sock'), log: file('.log') };
+}
+
+/**
+ * The runtime directory's files for a config (absolute path), by extension: named by a 64-bit hash of the path (see
+ * `daemonPaths`).
+ */
+export function configFile(configPath: string, env: NodeJS.ProcessEnv): (extension: string) => string {
+  const base = path.join(runtimeDir(env), fnv1a64(Buffer.from(configPath)));
+  return (extension) => `${base}${extension}`;
 }
 
 /**
