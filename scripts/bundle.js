@@ -13,8 +13,6 @@
  *   `node -e 0`.
  * - `dist/servers/<name>/index.js`, where configs point, runs `server.cjs` beside it. tsc does not compile servers/:
  *   the servers ship only as these bundles.
- * - `dist/src/protocol/vscode-jsonrpc.cjs`: the one dependency of the library (tsc's output) that is bundled for it,
- *   see LIBRARY_VSCODE_JSONRPC_ENTRY.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,61 +24,6 @@ import { build } from 'esbuild';
 
 const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
-/**
- * src/protocol/rpc.ts loads vscode-jsonrpc with `require` (faster than `import` for a library run from dist/src),
- * which a bundler does not follow: in a bundle it becomes a plain re-export, so the package is bundled in.
- * @type {import('esbuild').Plugin}
- */
-const bundleVscodeJsonrpc = {
-  name: 'bundle-vscode-jsonrpc',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]src[\\/]protocol[\\/]rpc\.ts$/ }, () => ({
-      contents: "export * from 'vscode-jsonrpc/node';",
-      loader: 'ts',
-      resolveDir: repoRoot,
-    }));
-  },
-};
-
-/**
- * vscode-jsonrpc's Node entry requires node:crypto as it loads, for random pipe names and UUIDs, paths we never take;
- * loading crypto is ~2 ms of every start of the CLI and of a server. In a bundle it gets a crypto that loads the
- * real one on first use.
- * @type {import('esbuild').Plugin}
- */
-const lazyCryptoForVscodeJsonrpc = {
-  name: 'lazy-crypto-for-vscode-jsonrpc',
-  setup(build) {
-    build.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
-      /[\\/]node_modules[\\/]vscode-jsonrpc[\\/]/.test(args.importer)
-        ? { path: 'lazy-crypto', namespace: 'lazy-crypto' }
-        : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'lazy-crypto' }, () => ({
-      contents: [
-        'let crypto;',
-        "const load = () => (crypto ??= require('node:crypto'));",
-        'exports.randomBytes = (...args) => load().randomBytes(...args);',
-        'exports.randomUUID = (...args) => load().randomUUID(...args);',
-      ].join('\n'),
-      loader: 'js',
-    }));
-  },
-};
-
-/**
- * The library (tsc's output in dist/src) gets vscode-jsonrpc as one bundle too. Loaded from the package it is ~25
- * CommonJS files to resolve and compile, and node:crypto: ~14 ms of every process that imports our client or
- * server, against ~4 ms for the bundle with its code cache. The bundle is made of the installed package at build
- * time, as the executables' bundles are.
- * @type {import('esbuild').StdinOptions}
- */
-const LIBRARY_VSCODE_JSONRPC_ENTRY = {
-  contents: "module.exports = require('vscode-jsonrpc/node');",
-  resolveDir: repoRoot,
-  loader: 'js',
-};
-
 /** @type {import('esbuild').BuildOptions} */
 const common = {
   bundle: true,
@@ -88,7 +31,6 @@ const common = {
   target: 'node20.11',
   // A native addon, found in node_modules at run time.
   external: ['better-sqlite3'],
-  plugins: [bundleVscodeJsonrpc, lazyCryptoForVscodeJsonrpc],
   logLevel: 'warning',
 };
 
@@ -187,8 +129,6 @@ if (serverEntry !== undefined && serverOut !== undefined) {
   rmSync('dist/servers', { recursive: true, force: true });
   await Promise.all([
     bundleCommonJs('src/cli/main.ts', 'dist/cli/main.cjs'),
-    // The library's copy of vscode-jsonrpc, which src/protocol/rpc.ts loads when it finds it beside itself.
-    bundleCommonJs(LIBRARY_VSCODE_JSONRPC_ENTRY, 'dist/src/protocol/vscode-jsonrpc.cjs'),
     // Small enough to load as it is: it is the code cache's own loader.
     build({ ...commonJs, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli/mcp-host.cjs' }),
     ...['weather', 'email', 'database'].map((name) => bundleServer(`servers/${name}/index.ts`, `dist/servers/${name}`)),

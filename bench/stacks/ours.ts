@@ -2,15 +2,16 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { McpClient } from '../../src/client/index.js';
+import { StdioTransport } from '../../src/protocol/stdio/stdio-transport.js';
 import { firstText, serverArgs } from './stack.js';
 import type { BenchClient, ConnectOptions } from './stack.js';
 
 export async function connect(options: ConnectOptions): Promise<BenchClient> {
   const child = spawn(process.execPath, serverArgs(options.serverScript), { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = once(child, 'exit');
-  const client = await McpClient.connect(child.stdout, child.stdin, {
+  const transport = new StdioTransport(child.stdout, child.stdin, { maxMessageBytes: options.maxMessageBytes });
+  const client = await McpClient.connect(transport, {
     clientInfo: { name: 'bench', version: '1.0.0' },
-    maxMessageBytes: options.maxMessageBytes,
     defaultTimeoutMs: options.timeoutMs,
   });
   return {

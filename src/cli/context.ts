@@ -379,9 +379,10 @@ export class CliContext {
     if (!this.options.isVerbose) return {};
     return {
       onServerStderr: (server, line) => this.diagnostic(`${this.err.dim(`[${server}]`)} ${this.redact(line)}`),
-      onInvalidLine: (server, line) =>
+      onInvalidMessage: (server, problem) =>
         this.diagnostic(
-          `${this.err.yellow(`[${server}] invalid line on stdout: ${line.reason}:`)} ${this.redact(line.preview)}`,
+          `${this.err.yellow(`[${server}] invalid line on stdout: ${problem.reason}:`)} ${this.redact(problem.preview)}` +
+            (problem.suppressed > 0 ? this.err.dim(` (${problem.suppressed} similar reports left out)`) : ''),
         ),
     };
   }

@@ -21,6 +21,8 @@ export const EXIT_CODE = {
   NOT_FOUND: 6,
   /** A policy refused the call. */
   DENIED: 7,
+  /** A bug of mcp-host itself (sysexits' EX_SOFTWARE), never a server's or the user's fault: please report it. */
+  INTERNAL: 70,
   /** SIGINT or SIGTERM: 128 + 2, as shells report a process ended by Ctrl-C. */
   INTERRUPTED: 130,
 } as const;
@@ -52,6 +54,7 @@ const BY_CODE: Record<Exclude<McpHostErrorCode, 'SERVER_ERROR'>, ExitCode> = {
   CAPABILITY_MISSING: EXIT_CODE.NOT_FOUND,
   DENIED: EXIT_CODE.DENIED,
   CANCELLED: EXIT_CODE.INTERRUPTED,
+  INTERNAL: EXIT_CODE.INTERNAL,
 };
 
 /** The exit code for an error, by its code. */

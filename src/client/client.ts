@@ -1,11 +1,12 @@
 /**
- * McpClient: one connection to one MCP server. It never spawns anything: give it the server's streams.
+ * McpClient: one connection to one MCP server. It never spawns anything and never opens a socket: give it a
+ * message transport (stdio pipes to a process the host started, Streamable HTTP, or an in-memory pair).
  */
 
-import type { Readable, Writable } from 'node:stream';
 import { DEFAULT_REQUEST_TIMEOUT_MS, createMcpConnection } from '../protocol/connection.js';
 import type { McpConnection, McpConnectionOptions, RequestContext, RequestOptions } from '../protocol/connection.js';
 import { McpHostError, WireError } from '../protocol/errors.js';
+import type { MessageTransport } from '../protocol/transport.js';
 import { METHOD, NOTIFICATION } from '../protocol/methods.js';
 import type {
   ClientNotifications,
@@ -92,23 +93,19 @@ export class McpClient {
   private initializeResult: InitializeResult | undefined;
   private readonly defaultTimeoutMs: number;
 
+  /** The client owns the transport from here on: `close()` closes it. */
   constructor(
-    readable: Readable,
-    writable: Writable,
+    transport: MessageTransport,
     private readonly options: McpClientOptions = {},
   ) {
-    this.connection = createMcpConnection(readable, writable, options);
+    this.connection = createMcpConnection(transport, options);
     this.defaultTimeoutMs = options.defaultTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.registerServerRequests(options.hooks ?? {});
   }
 
   /** Creates a client and performs the handshake. On failure the connection is closed. */
-  static async connect(
-    readable: Readable,
-    writable: Writable,
-    options: McpClientOptions & CallOptions = {},
-  ): Promise<McpClient> {
-    const client = new McpClient(readable, writable, options);
+  static async connect(transport: MessageTransport, options: McpClientOptions & CallOptions = {}): Promise<McpClient> {
+    const client = new McpClient(transport, options);
     try {
       await client.initialize(options);
       return client;

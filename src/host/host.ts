@@ -7,7 +7,8 @@
 import type { ChildProcess } from 'node:child_process';
 import type { CallOptions, ClientHooks, McpClient, McpClientOptions } from '../client/index.js';
 import { McpHostError, isMcpHostError } from '../protocol/errors.js';
-import type { InvalidLine } from '../protocol/ndjson.js';
+import type { InvalidMessage } from '../protocol/connection.js';
+import { StdioTransport } from '../protocol/stdio/stdio-transport.js';
 import type {
   CallToolResult,
   GetPromptResult,
@@ -43,6 +44,8 @@ export interface ConnectorRequest {
   replica: number;
   /** The host's hooks and diagnostics for the client. */
   clientOptions: McpClientOptions;
+  /** Largest message accepted from the server. @default 64 MiB */
+  maxMessageBytes?: number;
   /** Each stderr line of the replica, when it has one. */
   onStderrLine?: (line: string) => void;
   /** Signal and timeout for the handshake. */
@@ -68,7 +71,7 @@ export interface HostOptions {
   /** Each line a server writes to stderr (for `--verbose`). */
   onServerStderr?: (server: string, line: string) => void;
   /** Each line a server wrote to stdout that was not a valid message. */
-  onInvalidLine?: (server: string, line: InvalidLine) => void;
+  onInvalidMessage?: (server: string, problem: InvalidMessage) => void;
   /** A replica that died and is being replaced. */
   onReplicaRestart?: (server: string, replica: number, reason: McpHostError) => void;
   /**
@@ -317,6 +320,7 @@ export class Host {
           config,
           replica: index,
           clientOptions: this.clientOptions(config),
+          maxMessageBytes: this.options.maxMessageBytes,
           onStderrLine: onServerStderr && ((line) => onServerStderr(name, line)),
           options, // the client's default timeout is already the server's `timeoutMs` (see clientOptions)
         });
@@ -347,15 +351,14 @@ export class Host {
 
   private clientOptions(config: StdioServerConfig): McpClientOptions {
     const { name } = config;
-    const { onInvalidLine } = this.options;
+    const { onInvalidMessage } = this.options;
     return {
       name,
       clientInfo: this.options.clientInfo,
       hooks: this.options.hooks,
       // The one place a server's `timeoutMs` applies: every request without its own timeout, handshake included.
       defaultTimeoutMs: config.timeoutMs ?? this.options.timeoutMs,
-      maxMessageBytes: this.options.maxMessageBytes,
-      onInvalidLine: onInvalidLine && ((line) => onInvalidLine(name, line)),
+      onInvalidMessage: onInvalidMessage && ((problem) => onInvalidMessage(name, problem)),
     };
   }
 
@@ -392,17 +395,18 @@ export class Host {
  * to its stdio, and perform the handshake. A server that dies first fails with its exit code and stderr tail.
  */
 export function spawnConnector(hostEnv: NodeJS.ProcessEnv, prestarted?: Prestarted): ServerConnector {
-  return async ({ config, clientOptions, onStderrLine, options }) => {
+  return async ({ config, clientOptions, maxMessageBytes, onStderrLine, options }) => {
     const { name } = config;
     const spec = serverSpawnSpec(config, hostEnv);
     const adopt = prestarted?.take(name, spec);
     const process = spawnServerProcess({ name, ...spec, onStderrLine, ...(adopt && { adopt }) });
-    // Loaded now, not with this module: the client and vscode-jsonrpc load while the server boots, so a cold
-    // command's start-up overlaps with the server's.
+    // Loaded now, not with this module: the client loads while the server boots, so a cold command's start-up
+    // overlaps with the server's.
     const { McpClient: Client } = await import('../client/index.js');
     const exitReason = (): Promise<Error | undefined> =>
       Promise.race([process.exited.then(() => process.exitError()), delay(EXIT_REASON_WAIT_MS)]);
-    const client = new Client(process.stdout, process.stdin, { ...clientOptions, closeReason: exitReason });
+    const transport = new StdioTransport(process.stdout, process.stdin, { maxMessageBytes });
+    const client = new Client(transport, { ...clientOptions, closeReason: exitReason });
     // And the other way round: a connection that failed while the process runs (a message over the size limit, a
     // broken pipe) leaves a process nobody can talk to. End it, so the pool replaces the replica for that reason.
     let brokenConnection: McpHostError | undefined;

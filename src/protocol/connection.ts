@@ -1,21 +1,29 @@
 /**
- * One MCP connection over any byte-stream pair: JSON-RPC from vscode-jsonrpc, NDJSON framing, MCP's own
- * cancellation (`notifications/cancelled`) and progress (`notifications/progress`), timeouts and clean closing.
+ * One MCP connection over any message transport: JSON-RPC 2.0 requests, notifications and responses with MCP's
+ * rules on top (string or integer ids, never null; object params; `notifications/cancelled` and
+ * `notifications/progress`), timeouts and clean closing.
  *
- * This is the only module that drives vscode-jsonrpc's connection; everything above speaks `McpConnection`.
+ * This is the JSON-RPC core of mcp-host. It replaced vscode-jsonrpc, whose LSP conventions MCP does not share (its
+ * `$/cancelRequest` handling ended the process on a malformed line, and it had to be taught MCP's cancellation,
+ * progress and id rules through its internals); see docs/architecture.md.
+ *
+ * Every value from the peer is checked here (envelope.ts) before anything acts on it, and nothing the peer sends
+ * can throw out of the transport's callback: a bad message is answered or reported, never fatal.
  */
 
-import type { Readable, Writable } from 'node:stream';
-import { Event, ResponseError, createMessageConnection } from './rpc.js';
-import type { CancellationToken, Message, MessageConnection, RequestMessage } from 'vscode-jsonrpc/node';
-import { installBatchedDispatch } from './batched-dispatch.js';
+import { classifyMessage } from './envelope.js';
 import { JSONRPC_ERROR, McpHostError, WireError } from './errors.js';
 import { METHOD, NOTIFICATION } from './methods.js';
 import type { NotificationMap, ParamsOf, RequestMap, ResultOf } from './methods.js';
-import { NdjsonMessageReader, NdjsonMessageWriter } from './ndjson.js';
-import type { InvalidLine } from './ndjson.js';
+import { ReportBudget } from './report-budget.js';
+import type { MessageTransport, TransportSink, UnreadableInput } from './transport.js';
 import type {
-  CancelledNotificationParams,
+  JsonRpcErrorObject,
+  JsonRpcErrorResponse,
+  JsonRpcMessage,
+  JsonRpcNotification,
+  JsonRpcRequest,
+  JsonRpcResponse,
   ProgressNotificationParams,
   ProgressToken,
   RequestId,
@@ -24,9 +32,6 @@ import type {
 
 /** How long a request may take before it is cancelled. @default 60 s */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
-
-/** vscode-jsonrpc's "request cancelled" code; used only for local bookkeeping, never sent. */
-const LOCALLY_SETTLED = -32800;
 
 /** Options for one outgoing request. */
 export interface RequestOptions {
@@ -54,12 +59,25 @@ export interface RequestContext {
 export type RequestHandler<P, R> = (params: P, context: RequestContext) => R | Promise<R>;
 export type NotificationHandler<P> = (params: P) => void | Promise<void>;
 
+/** Input from the peer that was not a valid message: it was skipped, and answered when it could be a request. */
+export interface InvalidMessage {
+  /** `parse`: not JSON at all; `envelope`: JSON, but not a valid JSON-RPC message as MCP allows it. */
+  kind: 'parse' | 'envelope';
+  /** What was wrong, for a person. */
+  reason: string;
+  /** The start of the input. */
+  preview: string;
+  /** Reports of this connection dropped before this one by the rate limit (a flood is summarised, not printed). */
+  suppressed: number;
+}
+
 export interface McpConnectionOptions {
-  /** Largest message accepted from the peer, in bytes. @default 64 MiB */
-  maxMessageBytes?: number;
-  /** A line from the peer that was not a valid message (it was skipped, and answered when it could be a request). */
-  onInvalidLine?: (line: InvalidLine) => void;
-  /** Errors that do not belong to one request: a read or write failure, a handler that threw in a notification. */
+  /** Input from the peer that was not a valid message. Rate-limited: a flood yields a few reports and a count. */
+  onInvalidMessage?: (problem: InvalidMessage) => void;
+  /**
+   * Errors that do not belong to one request: a notification handler that threw, a response nobody awaits, a
+   * failure of the transport. Rate-limited like `onInvalidMessage`.
+   */
   onError?: (error: Error) => void;
   /**
    * When the transport closes, the error that pending requests should reject with. The host passes one that waits
@@ -67,9 +85,9 @@ export interface McpConnectionOptions {
    */
   closeReason?: () => Promise<Error | undefined>;
   /**
-   * When the peer ends its stream, first answer the requests already read, then close. A server wants this: a
-   * client may send its last requests and end its side at once (`printf '…' | server`), and stdout is still open.
-   * A client does not: a server that ended its stdout is gone, and what it was asked fails at once.
+   * When the peer's input ends, first answer the requests already read, then close. A server wants this: a client
+   * may send its last requests and end its side at once (`printf '…' | server`), and stdout is still open. A client
+   * does not: a server that ended its stdout is gone, and what it was asked fails at once.
    */
   answerBeforeClosing?: boolean;
 }
@@ -83,6 +101,10 @@ export const ANSWER_BEFORE_CLOSING_LIMIT_MS = 1_000;
 
 /** The longest delay `setTimeout` takes (2^31 - 1 ms, about 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** How many ids of requests cancelled here are remembered, so that their late answers are dropped quietly. */
+const CANCELLED_IDS_KEPT = 1_024;
+/** How much of a bad message goes into a report. */
+const PREVIEW_CHARS = 200;
 
 interface PendingRequest {
   id: RequestId;
@@ -98,25 +120,6 @@ interface PendingRequest {
 }
 
 /**
- * The token vscode-jsonrpc hands a request's handler, and the source it asks the receiver strategy for: one object
- * per request, both roles. vscode-jsonrpc cancels it only on LSP's `$/cancelRequest`, which MCP does not use (its
- * `notifications/cancelled` aborts the `InboundRequest`), so it is never cancelled; what it is for is carrying the
- * request's id, which the star handler is not told. It replaced a CancellationTokenSource, its token and a WeakMap
- * entry per request: a server's hot path, measured.
- */
-class InboundToken implements CancellationToken {
-  readonly isCancellationRequested = false;
-  readonly onCancellationRequested = Event.None;
-  constructor(readonly requestId: RequestId | null) {}
-
-  get token(): InboundToken {
-    return this;
-  }
-  cancel(): void {}
-  dispose(): void {}
-}
-
-/**
  * A request being handled. Its AbortController is made only when the handler reads `signal` (most never do, and
  * one per request is a measurable share of a server's CPU); a cancel that comes first is kept until then.
  */
@@ -126,6 +129,7 @@ class InboundRequest implements RequestContext {
 
   constructor(
     readonly requestId: RequestId,
+    readonly method: string,
     readonly meta: RequestMeta | undefined,
   ) {}
 
@@ -147,8 +151,8 @@ class InboundRequest implements RequestContext {
  * A JSON-RPC connection that speaks MCP's conventions. `Out`/`In` are the request maps this side sends/serves and
  * `OutN`/`InN` the notification maps. Create with `createMcpConnection`, register handlers, then `listen()`.
  *
- * Ownership: `close()` releases the connection (pending requests reject with the given error, handlers' signals
- * abort) but never closes the streams, which belong to whoever created them.
+ * Ownership: the connection owns its transport and closes it in `close()`; `close()` also rejects pending
+ * requests with the given error and aborts running handlers' signals.
  */
 export class McpConnection<
   Out extends RequestMap,
@@ -156,68 +160,48 @@ export class McpConnection<
   OutN extends NotificationMap,
   InN extends NotificationMap,
 > {
-  private readonly rpc: MessageConnection;
-  private readonly reader: NdjsonMessageReader;
-  private readonly writer: NdjsonMessageWriter;
   private readonly pending = new Map<RequestId, PendingRequest>();
   private readonly progressTargets = new Map<ProgressToken, PendingRequest>();
   private readonly inbound = new Map<RequestId, InboundRequest>();
   private readonly requestHandlers = new Map<string, RequestHandler<unknown, unknown>>();
   private readonly notificationHandlers = new Map<string, NotificationHandler<unknown>[]>();
   private readonly closeListeners: ((error: Error) => void)[] = [];
+  /** Ids this side gave up on (timeout, abort), oldest first; an answer that still comes is expected, not an error. */
+  private readonly cancelledIds = new Set<RequestId>();
+  private readonly reports = new ReportBudget();
+  private nextId = 0;
   private nextProgressToken = 1;
-  private lastSentId: RequestId | undefined;
-  private failure: Error | undefined;
   private closedWith: Error | undefined;
+  private isListening = false;
   /** The one timer for request deadlines (see `armTimer`), and the deadline it is armed for. */
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweepAt = Infinity;
-  /** Requests handed to their handler so far, and who waits for the last running one to finish. */
-  private requestsDispatched = 0;
+  /** Who waits for the last running handler to finish. */
   private readonly idleWaiters: (() => void)[] = [];
+  /** What the transport delivers to. Nothing here may throw back into the transport. */
+  private readonly sink: TransportSink = {
+    onMessage: (value) => this.receive(value),
+    onUnreadable: (input) => this.receiveUnreadable(input),
+    onError: (error) => this.report(error),
+    onInputEnded: () => void this.endWhenAnswered(),
+    onClose: (reason) => void this.closeFromTransport(reason),
+  };
 
   constructor(
-    readable: Readable,
-    writable: Writable,
+    private readonly transport: MessageTransport,
     private readonly options: McpConnectionOptions = {},
-  ) {
-    installBatchedDispatch();
-    this.reader = new NdjsonMessageReader(readable, { maxMessageBytes: options.maxMessageBytes });
-    this.writer = new NdjsonMessageWriter(writable);
-    this.rpc = createMessageConnection(this.reader, this.writer, silentLogger, {
-      // MCP cancels with `notifications/cancelled`, not LSP's `$/cancelRequest`: both directions are ours.
-      cancellationStrategy: {
-        receiver: {
-          kind: 'request',
-          // The star request handler is not told the id; it finds it on the token.
-          createCancellationTokenSource: (request: RequestMessage) => new InboundToken(request.id),
-        },
-        // Requests are sent without a token: `cancel()` tells the peer itself. vscode-jsonrpc still calls this
-        // strategy for every request, which is how we learn the id it gave the request.
-        sender: {
-          enableCancellation: (request: RequestMessage) => {
-            this.lastSentId = request.id ?? undefined;
-          },
-          sendCancellation: () => Promise.resolve(),
-          cleanup: () => undefined,
-        },
-      },
-    });
-    this.rpc.onRequest((method, params, token) => this.dispatchRequest(method, params, token));
-    this.rpc.onNotification((method, params) => this.dispatchNotification(method, params));
-    this.rpc.onError(([error]) => this.handleError(error));
-    this.rpc.onClose(() => void this.handleTransportClosed());
-    this.reader.onInvalidLine((line) => this.handleInvalidLine(line));
-  }
+  ) {}
 
-  /** True once `close()` ran or the transport ended. */
+  /** True once `close()` ran or the transport closed. */
   get isClosed(): boolean {
     return this.closedWith !== undefined;
   }
 
-  /** Starts reading. Register handlers first: messages that arrive before a handler exists get -32601. */
+  /** Starts reading. Register handlers first: requests that arrive before a handler exists get -32601. */
   listen(): void {
-    this.rpc.listen();
+    if (this.isListening || this.closedWith) return;
+    this.isListening = true;
+    this.transport.start(this.sink);
   }
 
   /**
@@ -240,13 +224,9 @@ export class McpConnection<
       const meta = (sentParams?._meta ?? {}) as Record<string, unknown>;
       sentParams = { ...sentParams, _meta: { ...meta, progressToken } };
     }
-    this.lastSentId = undefined;
-    // No cancellation token: one per request (with the listener vscode-jsonrpc hangs on it) was a tenth of a
-    // client's CPU per call, and `cancel()` notifies the peer without one.
-    const sent: Promise<unknown> =
-      sentParams === undefined ? this.rpc.sendRequest(method) : this.rpc.sendRequest(method, sentParams);
-    const id = this.lastSentId as RequestId | undefined;
-    if (id === undefined) throw new Error('vscode-jsonrpc did not report the request id');
+    const id = this.nextId++;
+    const message: JsonRpcRequest =
+      sentParams === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params: sentParams };
     return new Promise<ResultOf<Out, M>>((resolve, reject) => {
       const request: PendingRequest = {
         id,
@@ -266,18 +246,18 @@ export class McpConnection<
         request.onAbort = () => this.cancel(request, cancelledError(method, signal.reason), abortReason(signal.reason));
         signal.addEventListener('abort', request.onAbort, { once: true });
       }
-      sent.then(
-        (result) => this.settle(request, undefined, result),
-        (error: unknown) => this.settle(request, fromRpcError(error, method)),
-      );
+      this.transport.send(message).catch((error: unknown) => this.settleFailedSend(request, error));
     });
   }
 
-  /** Sends a notification. Fails only when the connection is closed. */
+  /** Sends a notification. Fails only when the connection is closed or the message cannot be sent. */
   async notify<M extends keyof OutN & string>(method: M, params: OutN[M]): Promise<void> {
     if (this.closedWith) throw this.closedWith;
-    if (params === undefined) await this.rpc.sendNotification(method);
-    else await this.rpc.sendNotification(method, params);
+    const message: JsonRpcNotification =
+      params === undefined
+        ? { jsonrpc: '2.0', method }
+        : { jsonrpc: '2.0', method, params: params as Record<string, unknown> };
+    await this.transport.send(message);
   }
 
   /** Serves a request method. A handler that throws `WireError` answers with that error. */
@@ -308,8 +288,8 @@ export class McpConnection<
   }
 
   /**
-   * Closes the connection: pending requests reject with `error`, running handlers see their signal abort, timers
-   * stop, listeners are removed. Idempotent. Does not end the streams.
+   * Closes the connection and its transport: pending requests reject with `error`, running handlers see their
+   * signal abort, timers stop, listeners are removed. Idempotent.
    */
   close(error: Error = new McpHostError('CONNECTION_CLOSED', 'The connection was closed')): void {
     if (this.closedWith) return;
@@ -324,10 +304,190 @@ export class McpConnection<
     for (const inbound of this.inbound.values()) inbound.abort(error);
     this.inbound.clear();
     for (const wake of this.idleWaiters.splice(0)) wake();
-    this.rpc.dispose();
-    this.reader.dispose();
-    this.writer.dispose();
+    this.transport.close();
     for (const listener of this.closeListeners.splice(0)) listener(error);
+  }
+
+  // ---- Inbound
+
+  private receive(value: unknown): void {
+    try {
+      this.route(value);
+    } catch (error) {
+      // A bug of ours, not the peer's: report it as one, and keep the connection.
+      this.report(
+        new McpHostError('INTERNAL', `mcp-host failed on a message: ${describeError(error)}`, {}, { cause: error }),
+      );
+    }
+  }
+
+  private receiveUnreadable(input: UnreadableInput): void {
+    this.reportInvalid('parse', input.reason, () => input.preview);
+    // The JSON-RPC answer to unparsable input has a null id, which MCP's schema does not allow (its error
+    // response has an optional id instead): MCP is the authority here, so the answer carries no id.
+    if (input.couldBeRequest) this.sendError(undefined, JSONRPC_ERROR.PARSE_ERROR, `Parse error: ${input.reason}`);
+  }
+
+  private route(value: unknown): void {
+    if (this.closedWith) return;
+    const message = classifyMessage(value);
+    switch (message.kind) {
+      case 'request':
+        return this.handleRequest(message.message);
+      case 'notification':
+        return this.handleNotification(message.message);
+      case 'response':
+        return this.handleResponse(message.message);
+      case 'invalid':
+        this.reportInvalid('envelope', message.reason, () => preview(value));
+        if (message.shouldAnswer) {
+          const label = message.code === JSONRPC_ERROR.INVALID_PARAMS ? 'Invalid params' : 'Invalid request';
+          this.sendError(message.answerId, message.code, `${label}: ${message.reason}`);
+        }
+    }
+  }
+
+  private handleRequest({ id, method, params }: JsonRpcRequest): void {
+    if (this.inbound.has(id)) {
+      // The peer reused an id still in flight. Its first request keeps the id; this one is refused.
+      this.sendError(id, JSONRPC_ERROR.INVALID_REQUEST, `Invalid request: id ${JSON.stringify(id)} is already in use`);
+      return;
+    }
+    const handler = this.requestHandlers.get(method);
+    if (!handler) {
+      this.sendError(id, JSONRPC_ERROR.METHOD_NOT_FOUND, `Method not found: ${method}`);
+      return;
+    }
+    const meta = params?._meta;
+    const inbound = new InboundRequest(id, method, isObject(meta) ? meta : undefined);
+    this.inbound.set(id, inbound);
+    let result: unknown;
+    try {
+      result = handler(params, inbound);
+    } catch (error) {
+      this.answer(inbound, undefined, error);
+      return;
+    }
+    if (isPromiseLike(result)) {
+      result.then(
+        (value) => this.answer(inbound, value),
+        (error: unknown) => this.answer(inbound, undefined, error),
+      );
+    } else {
+      this.answer(inbound, result);
+    }
+  }
+
+  private answer(inbound: InboundRequest, result: unknown, error?: unknown): void {
+    const { requestId: id } = inbound;
+    // Gone from the table: cancelled by the peer (MCP: a cancelled request gets no answer) or the connection closed.
+    if (this.inbound.get(id) !== inbound) return;
+    this.inbound.delete(id);
+    if (this.inbound.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    if (this.closedWith) return;
+    if (error === undefined) {
+      this.send({ jsonrpc: '2.0', id, result: (result ?? {}) as Record<string, unknown> });
+    } else {
+      this.send({ jsonrpc: '2.0', id, error: toErrorObject(error, inbound.method) });
+    }
+  }
+
+  private handleNotification({ method, params }: JsonRpcNotification): void {
+    if (method === NOTIFICATION.CANCELLED) this.handleCancelled(params);
+    else if (method === NOTIFICATION.PROGRESS) this.handleProgress(params);
+    const handlers = this.notificationHandlers.get(method);
+    if (!handlers) return; // an unknown notification is ignored, as JSON-RPC asks
+    for (const handler of [...handlers]) {
+      try {
+        const done = handler(params);
+        if (isPromiseLike(done)) done.then(undefined, (error: unknown) => this.report(toError(error)));
+      } catch (error) {
+        this.report(toError(error));
+      }
+    }
+  }
+
+  private handleCancelled(params: Record<string, unknown> | undefined): void {
+    const id = params?.requestId;
+    if (typeof id !== 'string' && typeof id !== 'number') return;
+    const inbound = this.inbound.get(id);
+    if (!inbound) return; // finished already, or never known: the spec says to ignore it
+    this.inbound.delete(id);
+    if (this.inbound.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    const reason = typeof params?.reason === 'string' ? params.reason : 'Cancelled by the peer';
+    inbound.abort(new McpHostError('CANCELLED', reason));
+  }
+
+  private handleProgress(params: Record<string, unknown> | undefined): void {
+    const token = params?.progressToken;
+    if ((typeof token !== 'string' && typeof token !== 'number') || typeof params?.progress !== 'number') return;
+    const request = this.progressTargets.get(token);
+    if (!request) return;
+    const { options } = request;
+    if (options.resetTimeoutOnProgress) {
+      const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+      const leftMs =
+        options.maxTotalTimeoutMs === undefined
+          ? timeoutMs
+          : Math.min(timeoutMs, options.maxTotalTimeoutMs - (Date.now() - request.startedAt));
+      this.armTimer(request, Math.max(leftMs, 1));
+    }
+    try {
+      options.onprogress?.(params as unknown as ProgressNotificationParams);
+    } catch (error) {
+      this.report(toError(error));
+    }
+  }
+
+  private handleResponse(response: JsonRpcResponse): void {
+    const id = response.id;
+    const request = id === undefined ? undefined : this.pending.get(id);
+    if (!request) {
+      if (id !== undefined && this.cancelledIds.has(id)) return; // a late answer to what we gave up on
+      const which = id === undefined ? 'without an id' : `for id ${JSON.stringify(id)}`;
+      const detail = 'error' in response ? `: ${String(response.error.message).slice(0, PREVIEW_CHARS)}` : '';
+      this.report(
+        new McpHostError(
+          'PROTOCOL_VIOLATION',
+          `The peer sent a response ${which}, which no request awaits (unknown, or answered already)${detail}`,
+        ),
+      );
+      return;
+    }
+    this.finish(request);
+    if ('error' in response) {
+      const { code, message, data } = response.error;
+      request.reject(new WireError(code, typeof message === 'string' ? message : String(message), data));
+    } else {
+      request.resolve(response.result);
+    }
+  }
+
+  // ---- Outbound
+
+  private send(message: JsonRpcMessage): void {
+    // A failed send means the peer is gone; the transport closes and tells us, so there is no one to answer here.
+    this.transport.send(message).catch(() => undefined);
+  }
+
+  private sendError(id: RequestId | undefined, code: number, message: string): void {
+    if (this.closedWith) return;
+    const response: JsonRpcErrorResponse =
+      id === undefined
+        ? { jsonrpc: '2.0', error: { code, message } }
+        : { jsonrpc: '2.0', id, error: { code, message } };
+    this.send(response);
+  }
+
+  private settleFailedSend(request: PendingRequest, error: unknown): void {
+    if (!this.pending.has(request.id)) return;
+    this.finish(request);
+    request.reject(
+      this.closedWith ??
+        new McpHostError('CONNECTION_CLOSED', `Request ${request.method} could not be sent: ${describeError(error)}`, {
+          method: request.method,
+        }),
+    );
   }
 
   /**
@@ -375,32 +535,16 @@ export class McpConnection<
   /** Cancels an outgoing request: tell the peer, settle locally, and never wait for an answer MCP says won't come. */
   private cancel(request: PendingRequest, error: Error, reason: string): void {
     if (!this.pending.has(request.id)) return;
-    // The spec forbids cancelling initialize; a timed-out handshake just fails here (and the host ends the server).
-    if (request.method !== METHOD.INITIALIZE) this.sendCancelled(request.id, reason);
     this.finish(request);
-    // vscode-jsonrpc would keep the request in its own table until an answer came; a local answer lets it forget.
-    this.reader.deliverLocally({
-      jsonrpc: '2.0',
-      id: request.id,
-      error: { code: LOCALLY_SETTLED, message: reason },
-    } as Message);
-    request.reject(error);
-  }
-
-  private sendCancelled(requestId: RequestId, reason: string): void {
-    const params: CancelledNotificationParams = { requestId, reason };
-    try {
-      this.rpc.sendNotification(NOTIFICATION.CANCELLED, params).catch(() => undefined);
-    } catch {
-      // The connection is closing (vscode-jsonrpc throws then): its peer is gone or going, and answers nothing.
+    this.cancelledIds.add(request.id);
+    if (this.cancelledIds.size > CANCELLED_IDS_KEPT) {
+      this.cancelledIds.delete(this.cancelledIds.values().next().value as RequestId);
     }
-  }
-
-  private settle(request: PendingRequest, error: Error | undefined, result?: unknown): void {
-    if (!this.pending.has(request.id)) return; // already timed out, cancelled or closed
-    this.finish(request);
-    if (error) request.reject(error);
-    else request.resolve(result);
+    // The spec forbids cancelling initialize; a timed-out handshake just fails here (and the host ends the server).
+    if (request.method !== METHOD.INITIALIZE && !this.closedWith) {
+      this.send({ jsonrpc: '2.0', method: NOTIFICATION.CANCELLED, params: { requestId: request.id, reason } });
+    }
+    request.reject(error);
   }
 
   private finish(request: PendingRequest): void {
@@ -409,129 +553,67 @@ export class McpConnection<
     if (request.onAbort) request.options.signal?.removeEventListener('abort', request.onAbort);
   }
 
-  private async dispatchRequest(method: string, params: unknown, token: CancellationToken): Promise<unknown> {
-    const handler = this.requestHandlers.get(method);
-    if (!handler) throw new ResponseError(JSONRPC_ERROR.METHOD_NOT_FOUND, `Method not found: ${method}`);
-    const requestId = (token as InboundToken).requestId ?? undefined;
-    if (requestId === undefined) throw new ResponseError(JSONRPC_ERROR.INVALID_REQUEST, 'Request without an id');
-    // The request is its handler's context: one object per request on a server's hot path.
-    const inbound = new InboundRequest(requestId, (params as { _meta?: RequestMeta } | undefined)?._meta);
-    this.inbound.set(requestId, inbound);
-    this.requestsDispatched += 1;
+  // ---- Reports and closing
+
+  /** `shown` is called only for a report that is made: turning a flood of large values into text costs. */
+  private reportInvalid(kind: InvalidMessage['kind'], reason: string, shown: () => string): void {
+    const { onInvalidMessage } = this.options;
+    if (!onInvalidMessage) return;
+    const suppressed = this.reports.take();
+    if (suppressed === undefined) return;
     try {
-      const result = await handler(params, inbound);
-      return result ?? {};
-    } catch (error) {
-      throw toResponseError(error, method);
-    } finally {
-      this.inbound.delete(requestId);
-      if (this.inbound.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+      onInvalidMessage({ kind, reason, preview: shown(), suppressed });
+    } catch {
+      // A listener's bug must not become the peer's problem.
     }
   }
 
-  private async dispatchNotification(method: string, params: unknown): Promise<void> {
-    if (method === NOTIFICATION.CANCELLED) this.handleCancelled(params as CancelledNotificationParams);
-    else if (method === NOTIFICATION.PROGRESS) this.handleProgress(params as ProgressNotificationParams);
-    const handlers = this.notificationHandlers.get(method);
-    if (!handlers) return;
-    for (const handler of [...handlers]) {
-      try {
-        await handler(params);
-      } catch (error) {
-        this.options.onError?.(error as Error);
-      }
-    }
-  }
-
-  private handleCancelled(params: CancelledNotificationParams | undefined): void {
-    const id = params?.requestId;
-    if (id === undefined) return;
-    const inbound = this.inbound.get(id);
-    if (!inbound) return; // finished already, or never known: the spec says to ignore it
-    this.inbound.delete(id);
-    this.writer.suppressResponse(id);
-    inbound.abort(new McpHostError('CANCELLED', params?.reason ?? 'Cancelled by the peer'));
-  }
-
-  private handleProgress(params: ProgressNotificationParams | undefined): void {
-    if (params === undefined) return;
-    const request = this.progressTargets.get(params.progressToken);
-    if (!request) return;
-    const { options } = request;
-    if (options.resetTimeoutOnProgress) {
-      const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-      const leftMs =
-        options.maxTotalTimeoutMs === undefined
-          ? timeoutMs
-          : Math.min(timeoutMs, options.maxTotalTimeoutMs - (Date.now() - request.startedAt));
-      this.armTimer(request, Math.max(leftMs, 1));
-    }
+  private report(error: Error): void {
+    const { onError } = this.options;
+    if (!onError || this.reports.take() === undefined) return;
     try {
-      options.onprogress?.(params);
-    } catch (error) {
-      this.options.onError?.(error as Error);
+      onError(error);
+    } catch {
+      // A listener's bug must not become the peer's problem.
     }
   }
 
-  private handleInvalidLine(line: InvalidLine): void {
-    this.options.onInvalidLine?.(line);
-    if (!line.couldBeRequest || this.closedWith) return;
-    const code = line.kind === 'parse' ? JSONRPC_ERROR.PARSE_ERROR : JSONRPC_ERROR.INVALID_REQUEST;
-    const message = line.kind === 'parse' ? `Parse error: ${line.reason}` : `Invalid request: ${line.reason}`;
-    this.writer.write({ jsonrpc: '2.0', id: line.id, error: { code, message } } as Message).catch(() => undefined);
-  }
-
-  private handleError(error: Error): void {
-    // A fatal read error (a message over the size limit) becomes the reason every pending request fails.
-    if (error instanceof McpHostError && error.code === 'MESSAGE_TOO_LARGE') this.failure = error;
-    this.options.onError?.(error);
-  }
-
-  /**
-   * Waits until every request read so far has been answered. vscode-jsonrpc dispatches what it queued on the next
-   * turn (see batched-dispatch.ts) and writes a reply once the handler settles: so wait for running handlers, let a
-   * turn pass, and stop once a turn dispatched nothing new and nothing runs.
-   */
-  private async answerWhatWasRead(): Promise<void> {
-    let dispatched = -1;
-    while (this.inbound.size > 0 || this.requestsDispatched !== dispatched) {
-      dispatched = this.requestsDispatched;
-      if (this.inbound.size > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-  }
-
-  private async handleTransportClosed(): Promise<void> {
+  /** The peer's input ended: a server first answers what it was asked (up to a limit), a client closes now. */
+  private async endWhenAnswered(): Promise<void> {
     if (this.closedWith) return;
-    if (this.options.answerBeforeClosing) {
+    if (this.options.answerBeforeClosing && this.inbound.size > 0) {
       let timer: NodeJS.Timeout | undefined;
       const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, ANSWER_BEFORE_CLOSING_LIMIT_MS)));
-      await Promise.race([this.answerWhatWasRead(), limit]);
+      const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      await Promise.race([idle, limit]);
       clearTimeout(timer);
     }
+    await this.closeFromTransport(undefined);
+  }
+
+  private async closeFromTransport(reason: Error | undefined): Promise<void> {
     if (this.closedWith) return;
-    let error = this.failure;
+    // A reason of our own (a message over the size limit) says the most. A raw stream error (EPIPE) says less than
+    // the host's account of the process exit, when it has one.
+    let error: Error | undefined = reason instanceof McpHostError ? reason : undefined;
     if (!error && this.options.closeReason) error = await this.options.closeReason().catch(() => undefined);
-    this.close(error ?? new McpHostError('CONNECTION_CLOSED', 'The peer closed the connection'));
+    if (this.closedWith) return;
+    error ??= reason
+      ? new McpHostError('CONNECTION_CLOSED', `The connection failed: ${reason.message}`, {}, { cause: reason })
+      : new McpHostError('CONNECTION_CLOSED', 'The peer closed the connection');
+    this.close(error);
   }
 }
 
-/** Creates a connection over a readable (from the peer) and a writable (to the peer). Call `listen()` to start. */
+/** Creates a connection over a transport. Register handlers, then call `listen()` to start. */
 export function createMcpConnection<
   Out extends RequestMap,
   In extends RequestMap,
   OutN extends NotificationMap,
   InN extends NotificationMap,
->(readable: Readable, writable: Writable, options?: McpConnectionOptions): McpConnection<Out, In, OutN, InN> {
-  return new McpConnection<Out, In, OutN, InN>(readable, writable, options);
+>(transport: MessageTransport, options?: McpConnectionOptions): McpConnection<Out, In, OutN, InN> {
+  return new McpConnection<Out, In, OutN, InN>(transport, options);
 }
-
-const silentLogger = {
-  error: () => undefined,
-  warn: () => undefined,
-  info: () => undefined,
-  log: () => undefined,
-};
 
 function cancelledError(method: string, reason: unknown): McpHostError {
   return new McpHostError('CANCELLED', `Request ${method} was cancelled: ${abortReason(reason)}`, { method });
@@ -543,17 +625,37 @@ function abortReason(reason: unknown): string {
   return 'aborted';
 }
 
-function fromRpcError(error: unknown, method: string): Error {
-  if (error instanceof ResponseError) {
-    return new WireError(error.code, error.message, error.data);
+/** What a handler's failure becomes on the wire. */
+function toErrorObject(error: unknown, method: string): JsonRpcErrorObject {
+  if (error instanceof WireError) {
+    return error.data === undefined
+      ? { code: error.code, message: error.message }
+      : { code: error.code, message: error.message, data: error.data };
   }
-  if (error instanceof Error) return error;
-  return new McpHostError('PROTOCOL_VIOLATION', `Request ${method} failed: ${String(error)}`, { method });
+  return { code: JSONRPC_ERROR.INTERNAL_ERROR, message: `${method} failed: ${describeError(error)}` };
 }
 
-function toResponseError(error: unknown, method: string): ResponseError<unknown> {
-  if (error instanceof ResponseError) return error as ResponseError<unknown>;
-  if (error instanceof WireError) return new ResponseError(error.code, error.message, error.data);
-  const message = error instanceof Error ? error.message : String(error);
-  return new ResponseError(JSONRPC_ERROR.INTERNAL_ERROR, `${method} failed: ${message}`);
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
+/** The start of a value, as JSON, for a report. Only called for the (rate-limited) reports themselves. */
+function preview(value: unknown): string {
+  try {
+    return (JSON.stringify(value) ?? String(value)).slice(0, PREVIEW_CHARS);
+  } catch {
+    return String(value).slice(0, PREVIEW_CHARS);
+  }
 }

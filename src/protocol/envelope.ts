@@ -1,47 +1,95 @@
 /**
- * Cheap, hand-written checks of the JSON-RPC 2.0 envelope. They run on every message, so they look only at the
- * few fields that decide how a message is routed; the payload is checked where it is used (STYLE.md section 13).
+ * Cheap, hand-written checks of the JSON-RPC 2.0 envelope as MCP restricts it. They run on every message, so they
+ * look only at the few fields that decide how a message is routed; the payload is checked where it is used
+ * (STYLE.md section 13).
  */
 
-import type { JsonRpcMessage, RequestId } from './types.js';
+import { JSONRPC_ERROR } from './errors.js';
+import type { JsonRpcNotification, JsonRpcRequest, JsonRpcResponse, RequestId } from './types.js';
 
-/** Why a parsed value is not a JSON-RPC message, or undefined when it is one. */
-export function envelopeProblem(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null) return 'expected a JSON object';
-  if (Array.isArray(value)) return 'JSON-RPC batches are not supported by MCP since 2025-06-18';
+/** A decoded value, sorted: a message to route, or the reason it is not one and whether it deserves an answer. */
+export type ClassifiedMessage =
+  | { kind: 'request'; message: JsonRpcRequest }
+  | { kind: 'notification'; message: JsonRpcNotification }
+  | { kind: 'response'; message: JsonRpcResponse }
+  | {
+      kind: 'invalid';
+      reason: string;
+      /**
+       * False for what looks like a response: answering a response would invite an answer back, and two peers
+       * could trade errors forever. Everything else that is invalid is answered, so that no peer waits forever.
+       */
+      shouldAnswer: boolean;
+      /** The id to answer with, when the value had one that can be echoed exactly. */
+      answerId: RequestId | undefined;
+      code: number;
+    };
+
+/** Sorts a decoded JSON value into a request, notification or response, or says why it is none. */
+export function classifyMessage(value: unknown): ClassifiedMessage {
+  if (typeof value !== 'object' || value === null) return refuse('expected a JSON object');
+  // Batches were part of 2025-03-26 only; later revisions (and this implementation) refuse them.
+  if (Array.isArray(value)) return refuse('JSON-RPC batches are not supported by MCP since 2025-06-18');
   const message = value as Record<string, unknown>;
-  if (message.jsonrpc !== '2.0') return 'expected "jsonrpc": "2.0"';
   const { id, method } = message;
-  const hasId = id !== undefined;
   if (method !== undefined) {
-    if (typeof method !== 'string') return 'expected "method" to be a string';
-    if (hasId && !isRequestId(id)) return 'expected "id" to be a string or an integer';
+    const answerId = isRequestId(id) ? id : undefined;
+    if (message.jsonrpc !== '2.0') return refuse('expected "jsonrpc": "2.0"', answerId);
+    if (typeof method !== 'string') return refuse('expected "method" to be a string', answerId);
+    if (id !== undefined && answerId === undefined) return refuse(describeBadId(id));
     const params = message.params;
     if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
-      return 'expected "params" to be an object';
+      return refuse('expected "params" to be an object', answerId, JSONRPC_ERROR.INVALID_PARAMS);
     }
-    return undefined;
+    if (id === undefined) return { kind: 'notification', message: message as unknown as JsonRpcNotification };
+    return { kind: 'request', message: message as unknown as JsonRpcRequest };
   }
-  if (!hasId) return 'expected "method" (a request or notification) or "id" (a response)';
-  if (id !== null && !isRequestId(id)) return 'expected "id" to be a string or an integer';
   const hasResult = 'result' in message;
   const hasError = 'error' in message;
-  if (hasResult === hasError) return 'expected a response to have exactly one of "result" and "error"';
+  if (id === undefined && !hasResult && !hasError) {
+    return refuse('expected "method" (a request or notification) or "id" (a response)');
+  }
+  // From here on it looks like a response, and is never answered.
+  if (message.jsonrpc !== '2.0') return ignore('a response without "jsonrpc": "2.0"');
+  if (hasResult === hasError) return ignore('a response must have exactly one of "result" and "error"');
   if (hasError) {
     const error = message.error as Record<string, unknown> | null;
-    if (typeof error !== 'object' || error === null || typeof error.code !== 'number') {
-      return 'expected "error" to be an object with a numeric "code"';
+    if (typeof error !== 'object' || error === null || !Number.isInteger(error.code)) {
+      return ignore('a response\'s "error" must be an object with an integer "code"');
+    }
+    // An error about input whose id could not be read carries no id (MCP's schema; JSON-RPC would say null).
+    if (id !== undefined && id !== null && !isRequestId(id)) return ignore(`a response with ${describeBadId(id)}`);
+  } else {
+    if (!isRequestId(id)) return ignore(`a response with ${describeBadId(id)}`);
+    const result = message.result;
+    if (typeof result !== 'object' || result === null || Array.isArray(result)) {
+      return ignore('a response\'s "result" must be an object');
     }
   }
-  return undefined;
+  if (id === null) delete message.id;
+  return { kind: 'response', message: message as unknown as JsonRpcResponse };
 }
 
-/** A JSON-RPC id as MCP allows it: a string or an integer (never null). */
+/**
+ * A JSON-RPC id as MCP allows it: a string or an integer (never null). Integers beyond 2^53 are refused: JSON.parse
+ * has already rounded them, and an answer with the rounded id would reach the wrong request.
+ */
 export function isRequestId(value: unknown): value is RequestId {
-  return typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value));
+  return typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value));
 }
 
-/** True when the message is a request (it has both a method and an id). */
-export function isRequestMessage(message: JsonRpcMessage): boolean {
-  return 'method' in message && 'id' in message && message.id !== undefined;
+function describeBadId(id: unknown): string {
+  if (typeof id === 'number' && Number.isInteger(id)) {
+    return '"id" beyond 2^53, which cannot be read exactly (send it as a string)';
+  }
+  if (id === null) return '"id": null, which MCP does not allow';
+  return `"id" of type ${Array.isArray(id) ? 'array' : typeof id === 'number' ? 'non-integer number' : typeof id}: expected a string or an integer`;
+}
+
+function refuse(reason: string, answerId?: RequestId, code: number = JSONRPC_ERROR.INVALID_REQUEST): ClassifiedMessage {
+  return { kind: 'invalid', reason, shouldAnswer: true, answerId, code };
+}
+
+function ignore(reason: string): ClassifiedMessage {
+  return { kind: 'invalid', reason, shouldAnswer: false, answerId: undefined, code: JSONRPC_ERROR.INVALID_REQUEST };
 }

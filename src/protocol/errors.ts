@@ -55,7 +55,9 @@ export type McpHostErrorCode =
   | 'CAPABILITY_MISSING'
   | 'SERVER_ERROR'
   | 'TOOL_ERROR'
-  | 'DENIED';
+  | 'DENIED'
+  /** A bug of mcp-host itself, never the peer's fault. */
+  | 'INTERNAL';
 
 /** Facts about the failure, for messages and for `--json` output. */
 export interface McpHostErrorContext {

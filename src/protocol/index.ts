@@ -1,14 +1,17 @@
 /** The protocol layer's public API: connection, framing, errors, method names and versions. */
 export { createMcpConnection, McpConnection, DEFAULT_REQUEST_TIMEOUT_MS } from './connection.js';
 export type {
+  InvalidMessage,
   McpConnectionOptions,
   NotificationHandler,
   RequestContext,
   RequestHandler,
   RequestOptions,
 } from './connection.js';
-export { NdjsonMessageReader, NdjsonMessageWriter, DEFAULT_MAX_MESSAGE_BYTES } from './ndjson.js';
-export type { InvalidLine, NdjsonReaderOptions } from './ndjson.js';
+export type { MessageTransport, TransportSink, UnreadableInput } from './transport.js';
+export { StdioTransport, DEFAULT_MAX_MESSAGE_BYTES } from './stdio/stdio-transport.js';
+export type { StdioTransportOptions } from './stdio/stdio-transport.js';
+export { createMemoryTransportPair } from './memory/memory-transport.js';
 export { JSONRPC_ERROR, MCP_ERROR, McpHostError, WireError, isMcpHostError } from './errors.js';
 export type { McpHostErrorCode, McpHostErrorContext } from './errors.js';
 export { METHOD, NOTIFICATION } from './methods.js';

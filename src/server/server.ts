@@ -8,9 +8,9 @@
  * ```
  */
 
-import type { Readable, Writable } from 'node:stream';
 import type * as z from 'zod';
 import type { McpConnectionOptions } from '../protocol/connection.js';
+import type { MessageTransport } from '../protocol/transport.js';
 import type {
   Annotations,
   Icon,
@@ -194,9 +194,9 @@ export class McpServer {
     return { remove: () => this.remove(this.registry.prompts, name, 'prompts') };
   }
 
-  /** Serves one client over a stream pair. The session is closed when the connection closes. */
-  connect(readable: Readable, writable: Writable, options?: McpConnectionOptions): ServerSession {
-    const session = new ServerSession(this.registry, this.settings, readable, writable, options);
+  /** Serves one client over a transport, which the session then owns. The session ends when the connection closes. */
+  connect(transport: MessageTransport, options?: McpConnectionOptions): ServerSession {
+    const session = new ServerSession(this.registry, this.settings, transport, options);
     this.sessions.add(session);
     session.connection.onClose(() => this.sessions.delete(session));
     session.listen();

@@ -2,9 +2,14 @@
  * One client's session with a server: the MCP lifecycle and every client-to-server method, over one connection.
  */
 
-import type { Readable, Writable } from 'node:stream';
 import { createMcpConnection } from '../protocol/connection.js';
-import type { McpConnection, McpConnectionOptions, RequestContext, RequestOptions } from '../protocol/connection.js';
+import type {
+  McpConnection,
+  McpConnectionOptions,
+  RequestContext,
+  RequestHandler,
+  RequestOptions,
+} from '../protocol/connection.js';
 import { JSONRPC_ERROR, MCP_ERROR, WireError } from '../protocol/errors.js';
 import { METHOD, NOTIFICATION } from '../protocol/methods.js';
 import type {
@@ -33,6 +38,7 @@ import type {
   Tool,
 } from '../protocol/types.js';
 import { LOGGING_LEVELS } from '../protocol/types.js';
+import type { MessageTransport } from '../protocol/transport.js';
 import { negotiateProtocolVersion } from '../protocol/versions.js';
 import { paginate } from './pagination.js';
 import type { Completer, HandlerContext, ListKind, Registry, ResourceBody, ToolEntry } from './registry.js';
@@ -72,12 +78,11 @@ export class ServerSession {
   constructor(
     private readonly registry: Registry,
     private readonly settings: ServerSettings,
-    readable: Readable,
-    writable: Writable,
+    transport: MessageTransport,
     options: McpConnectionOptions = {},
   ) {
     // A client may end stdin right after its last request: that request is still answered.
-    this.connection = createMcpConnection(readable, writable, { ...options, answerBeforeClosing: true });
+    this.connection = createMcpConnection(transport, { ...options, answerBeforeClosing: true });
     this.stopListening = registry.onChange((kind) => this.queueListChanged(kind));
     this.connection.onClose(() => this.stopListening());
     this.registerHandlers();
@@ -119,70 +124,133 @@ export class ServerSession {
   }
 
   private registerHandlers(): void {
-    const c = this.connection;
-    c.onRequest(METHOD.INITIALIZE, (params) => this.initialize(params));
-    c.onRequest(METHOD.PING, () => ({}));
-    c.onRequest(METHOD.TOOLS_LIST, (params) => {
-      this.requireInitialized(METHOD.TOOLS_LIST);
-      const { page, nextCursor } = paginate(this.registry.enabledTools(), params?.cursor, this.settings.pageSize);
-      return { tools: page.map(describeTool), ...(nextCursor && { nextCursor }) };
+    this.serve(METHOD.INITIALIZE, (params) => this.initialize(params), { hasParams: true });
+    this.serve(METHOD.PING, () => ({}));
+    this.serve(
+      METHOD.TOOLS_LIST,
+      (params) => {
+        const { page, nextCursor } = paginate(this.registry.enabledTools(), params?.cursor, this.settings.pageSize);
+        return { tools: page.map(describeTool), ...(nextCursor && { nextCursor }) };
+      },
+      { capability: (c) => c.tools },
+    );
+    this.serve(METHOD.TOOLS_CALL, (params, context) => this.callTool(params, context), {
+      hasParams: true,
+      capability: (c) => c.tools,
     });
-    c.onRequest(METHOD.TOOLS_CALL, (params, context) => this.callTool(params, context));
-    c.onRequest(METHOD.RESOURCES_LIST, (params) => {
-      this.requireInitialized(METHOD.RESOURCES_LIST);
-      const all = [...this.registry.resources.values()];
-      const { page, nextCursor } = paginate(all, params?.cursor, this.settings.pageSize);
-      return {
-        resources: page.map(({ uri, name, title, description, mimeType, size, annotations, icons, _meta }) =>
-          compact({ uri, name, title, description, mimeType, size, annotations, icons, _meta }),
-        ),
-        ...(nextCursor && { nextCursor }),
-      };
+    this.serve(
+      METHOD.RESOURCES_LIST,
+      (params) => {
+        const all = [...this.registry.resources.values()];
+        const { page, nextCursor } = paginate(all, params?.cursor, this.settings.pageSize);
+        return {
+          resources: page.map(({ uri, name, title, description, mimeType, size, annotations, icons, _meta }) =>
+            compact({ uri, name, title, description, mimeType, size, annotations, icons, _meta }),
+          ),
+          ...(nextCursor && { nextCursor }),
+        };
+      },
+      { capability: (c) => c.resources },
+    );
+    this.serve(
+      METHOD.RESOURCES_TEMPLATES_LIST,
+      (params) => {
+        const all = [...this.registry.templates.values()];
+        const { page, nextCursor } = paginate(all, params?.cursor, this.settings.pageSize);
+        return {
+          resourceTemplates: page.map(({ template, name, title, description, mimeType, annotations, icons, _meta }) =>
+            compact({ uriTemplate: template.template, name, title, description, mimeType, annotations, icons, _meta }),
+          ),
+          ...(nextCursor && { nextCursor }),
+        };
+      },
+      { capability: (c) => c.resources },
+    );
+    this.serve(METHOD.RESOURCES_READ, (params, context) => this.readResource(params.uri, context), {
+      hasParams: true,
+      capability: (c) => c.resources,
     });
-    c.onRequest(METHOD.RESOURCES_TEMPLATES_LIST, (params) => {
-      this.requireInitialized(METHOD.RESOURCES_TEMPLATES_LIST);
-      const all = [...this.registry.templates.values()];
-      const { page, nextCursor } = paginate(all, params?.cursor, this.settings.pageSize);
-      return {
-        resourceTemplates: page.map(({ template, name, title, description, mimeType, annotations, icons, _meta }) =>
-          compact({ uriTemplate: template.template, name, title, description, mimeType, annotations, icons, _meta }),
-        ),
-        ...(nextCursor && { nextCursor }),
-      };
+    this.serve(
+      METHOD.RESOURCES_SUBSCRIBE,
+      ({ uri }) => {
+        this.requireString(uri, 'uri');
+        this.subscriptions.add(uri);
+        return {};
+      },
+      { hasParams: true, capability: (c) => c.resources?.subscribe },
+    );
+    this.serve(
+      METHOD.RESOURCES_UNSUBSCRIBE,
+      ({ uri }) => {
+        this.requireString(uri, 'uri');
+        this.subscriptions.delete(uri);
+        return {};
+      },
+      { hasParams: true, capability: (c) => c.resources?.subscribe },
+    );
+    this.serve(
+      METHOD.PROMPTS_LIST,
+      (params) => {
+        const all = [...this.registry.prompts.values()];
+        const { page, nextCursor } = paginate(all, params?.cursor, this.settings.pageSize);
+        return {
+          prompts: page.map(({ name, title, description, arguments: args, icons, _meta }) =>
+            compact({ name, title, description, arguments: args, icons, _meta }),
+          ),
+          ...(nextCursor && { nextCursor }),
+        };
+      },
+      { capability: (c) => c.prompts },
+    );
+    this.serve(METHOD.PROMPTS_GET, (params, context) => this.getPrompt(params, context), {
+      hasParams: true,
+      capability: (c) => c.prompts,
     });
-    c.onRequest(METHOD.RESOURCES_READ, (params, context) => this.readResource(params.uri, context));
-    c.onRequest(METHOD.RESOURCES_SUBSCRIBE, ({ uri }) => {
-      this.requireString(uri, 'uri');
-      this.subscriptions.add(uri);
-      return {};
+    this.serve(METHOD.COMPLETION_COMPLETE, (params) => this.complete(params), {
+      hasParams: true,
+      capability: (c) => c.completions,
     });
-    c.onRequest(METHOD.RESOURCES_UNSUBSCRIBE, ({ uri }) => {
-      this.requireString(uri, 'uri');
-      this.subscriptions.delete(uri);
-      return {};
-    });
-    c.onRequest(METHOD.PROMPTS_LIST, (params) => {
-      this.requireInitialized(METHOD.PROMPTS_LIST);
-      const all = [...this.registry.prompts.values()];
-      const { page, nextCursor } = paginate(all, params?.cursor, this.settings.pageSize);
-      return {
-        prompts: page.map(({ name, title, description, arguments: args, icons, _meta }) =>
-          compact({ name, title, description, arguments: args, icons, _meta }),
-        ),
-        ...(nextCursor && { nextCursor }),
-      };
-    });
-    c.onRequest(METHOD.PROMPTS_GET, (params, context) => this.getPrompt(params, context));
-    c.onRequest(METHOD.COMPLETION_COMPLETE, (params) => this.complete(params));
-    c.onRequest(METHOD.LOGGING_SET_LEVEL, ({ level }) => {
-      if (!LOGGING_LEVELS.includes(level)) {
+    this.serve(
+      METHOD.LOGGING_SET_LEVEL,
+      ({ level }) => {
+        if (!LOGGING_LEVELS.includes(level)) {
+          throw new WireError(
+            JSONRPC_ERROR.INVALID_PARAMS,
+            `level: expected one of ${LOGGING_LEVELS.join(', ')}, got ${JSON.stringify(level)}`,
+          );
+        }
+        this.logLevel = level;
+        return {};
+      },
+      { hasParams: true, capability: (c) => c.logging },
+    );
+  }
+
+  /**
+   * Serves one method behind the rules every method shares: nothing but `initialize` and `ping` before the
+   * handshake; a method whose capability this server did not declare is not found (-32601), as the spec asks; and
+   * a method whose params the schema requires gets -32602 without them, never a handler's TypeError.
+   */
+  private serve<M extends keyof ClientRequests>(
+    method: M,
+    handler: RequestHandler<ParamsOf<ClientRequests, M>, ResultOf<ClientRequests, M>>,
+    rules: { hasParams?: boolean; capability?: (declared: ServerCapabilities) => unknown } = {},
+  ): void {
+    const { hasParams = false, capability } = rules;
+    this.connection.onRequest(method, (params, context) => {
+      if (!this.protocolVersion && !PRE_INITIALIZE.has(method)) {
+        throw new WireError(JSONRPC_ERROR.INVALID_REQUEST, `${method} was received before initialize`);
+      }
+      if (capability && !capability(this.capabilities)) {
         throw new WireError(
-          JSONRPC_ERROR.INVALID_PARAMS,
-          `level: expected one of ${LOGGING_LEVELS.join(', ')}, got ${JSON.stringify(level)}`,
+          JSONRPC_ERROR.METHOD_NOT_FOUND,
+          `Method not found: ${method} (not declared by this server)`,
         );
       }
-      this.logLevel = level;
-      return {};
+      if (hasParams && params === undefined) {
+        throw new WireError(JSONRPC_ERROR.INVALID_PARAMS, `${method}: params are required`);
+      }
+      return handler(params, context);
     });
   }
 
@@ -221,7 +289,6 @@ export class ServerSession {
   }
 
   private async callTool(params: CallToolRequestParams, context: RequestContext): Promise<CallToolResult> {
-    this.requireInitialized(METHOD.TOOLS_CALL);
     this.requireString(params?.name, 'name');
     const tool = this.registry.tools.get(params.name);
     if (!tool || !tool.isEnabled) {
@@ -246,7 +313,6 @@ export class ServerSession {
   }
 
   private async readResource(uri: string, context: RequestContext): Promise<ReadResourceResult> {
-    this.requireInitialized(METHOD.RESOURCES_READ);
     this.requireString(uri, 'uri');
     const handlerContext = this.handlerContext(context);
     const fixed = this.registry.resources.get(uri);
@@ -263,7 +329,6 @@ export class ServerSession {
   }
 
   private async getPrompt(params: GetPromptRequestParams, context: RequestContext): Promise<GetPromptResult> {
-    this.requireInitialized(METHOD.PROMPTS_GET);
     this.requireString(params?.name, 'name');
     const prompt = this.registry.prompts.get(params.name);
     if (!prompt) {
@@ -291,7 +356,6 @@ export class ServerSession {
   }
 
   private async complete(params: CompleteRequestParams): Promise<CompleteResult> {
-    this.requireInitialized(METHOD.COMPLETION_COMPLETE);
     const { ref, argument } = params ?? {};
     if (!ref || !argument || typeof argument.name !== 'string' || typeof argument.value !== 'string') {
       throw new WireError(JSONRPC_ERROR.INVALID_PARAMS, 'Expected ref and argument {name, value}');
@@ -357,12 +421,6 @@ export class ServerSession {
           ? NOTIFICATION.RESOURCES_LIST_CHANGED
           : NOTIFICATION.PROMPTS_LIST_CHANGED;
     await this.connection.notify(method, undefined).catch(() => undefined);
-  }
-
-  private requireInitialized(method: string): void {
-    if (!this.protocolVersion && !PRE_INITIALIZE.has(method)) {
-      throw new WireError(JSONRPC_ERROR.INVALID_REQUEST, `${method} was received before initialize`);
-    }
   }
 
   private requireString(value: unknown, field: string): asserts value is string {

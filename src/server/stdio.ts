@@ -3,6 +3,7 @@
  * messages, diagnostics go to stderr, and the process ends when stdin closes.
  */
 
+import { StdioTransport } from '../protocol/stdio/stdio-transport.js';
 import type { McpServer } from './server.js';
 
 export interface ServeStdioOptions {
@@ -19,9 +20,11 @@ export interface ServeStdioOptions {
 export function serveStdio(server: McpServer, options: ServeStdioOptions = {}): void {
   // eslint-disable-next-line no-console -- rerouting console output is the point here
   console.log = console.info = console.debug = console.error;
-  const session = server.connect(process.stdin, process.stdout, {
-    maxMessageBytes: options.maxMessageBytes,
-    onInvalidLine: (line) => process.stderr.write(`mcp: skipped an invalid line (${line.reason})\n`),
+  const transport = new StdioTransport(process.stdin, process.stdout, { maxMessageBytes: options.maxMessageBytes });
+  // Both reports are rate-limited by the connection: a flood of bad input costs a few lines of stderr, not one each.
+  const session = server.connect(transport, {
+    onInvalidMessage: ({ reason, suppressed }) =>
+      process.stderr.write(`mcp: skipped an invalid message (${reason})${suppressedNote(suppressed)}\n`),
     onError: (error) => process.stderr.write(`mcp: ${error.message}\n`),
   });
   session.connection.onClose(() => {
@@ -29,4 +32,8 @@ export function serveStdio(server: McpServer, options: ServeStdioOptions = {}): 
       .catch((error: unknown) => process.stderr.write(`mcp: shutdown failed: ${String(error)}\n`))
       .finally(() => process.exit(0));
   });
+}
+
+function suppressedNote(suppressed: number): string {
+  return suppressed > 0 ? `; ${suppressed} similar reports were left out` : '';
 }

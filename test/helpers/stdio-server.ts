@@ -10,6 +10,8 @@ import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createMcpConnection } from '../../src/protocol/connection.js';
+import { StdioTransport } from '../../src/protocol/stdio/stdio-transport.js';
+import type { StdioTransportOptions } from '../../src/protocol/stdio/stdio-transport.js';
 import type { McpConnection, McpConnectionOptions } from '../../src/protocol/connection.js';
 import type {
   ClientNotifications,
@@ -71,11 +73,11 @@ export async function startStdioServer(script: string, env: Record<string, strin
 export async function connectAndInitialize(
   readable: Readable,
   writable: Writable,
-  options: McpConnectionOptions = {},
+  options: McpConnectionOptions & StdioTransportOptions = {},
 ): Promise<{ connection: TestConnection; initialize: InitializeResult }> {
+  const transport = new StdioTransport(readable, writable, { maxMessageBytes: options.maxMessageBytes });
   const connection = createMcpConnection<ClientRequests, ServerRequests, ClientNotifications, ServerNotifications>(
-    readable,
-    writable,
+    transport,
     options,
   );
   connection.listen();

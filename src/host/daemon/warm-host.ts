@@ -5,7 +5,7 @@
  */
 
 import { McpHostError } from '../../protocol/errors.js';
-import type { InvalidLine } from '../../protocol/ndjson.js';
+import type { InvalidMessage } from '../../protocol/connection.js';
 import { loadConfig } from '../config.js';
 import type { LoadedConfig } from '../config.js';
 import { Host } from '../host.js';
@@ -16,7 +16,7 @@ import type { ReplicaStats } from '../server-pool.js';
 /** What a borrower of the host wants to hear while it holds it (its `--verbose` output). */
 export interface LeaseHooks {
   onServerStderr?: (server: string, line: string) => void;
-  onInvalidLine?: (server: string, line: InvalidLine) => void;
+  onInvalidMessage?: (server: string, problem: InvalidMessage) => void;
 }
 
 /** A host lent for one command: use it, never close it, and `release()` it once done. */
@@ -163,9 +163,9 @@ export class WarmHost {
         log(`[${server}] ${line}`);
         for (const hooks of this.listeners) hooks.onServerStderr?.(server, line);
       },
-      onInvalidLine: (server, line) => {
+      onInvalidMessage: (server, line) => {
         log(`[${server}] invalid line on stdout: ${line.reason}: ${line.preview}`);
-        for (const hooks of this.listeners) hooks.onInvalidLine?.(server, line);
+        for (const hooks of this.listeners) hooks.onInvalidMessage?.(server, line);
       },
       onReplicaRestart: (server, replica, reason) =>
         log(`[${server}] replica ${replica} restarting: ${reason.message}`),

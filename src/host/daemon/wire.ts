@@ -12,7 +12,7 @@
  */
 
 import type { ReplicaStats } from '../server-pool.js';
-import { LineFramer } from '../../protocol/line-framer.js';
+import { LineFramer } from '../../protocol/stdio/line-framer.js';
 import { packageVersion } from '../package-info.js';
 
 /** Bumped whenever a message changes shape; a daemon declines runs from another version. */

@@ -6,7 +6,8 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { McpConnectionOptions } from '../../../src/protocol/connection.js';
-import type { InvalidLine } from '../../../src/protocol/ndjson.js';
+import type { StdioTransportOptions } from '../../../src/protocol/stdio/stdio-transport.js';
+import type { InvalidMessage } from '../../../src/protocol/connection.js';
 import { serverEnvironment } from '../../../src/host/environment.js';
 import { spawnServerProcess } from '../../../src/host/server-process.js';
 import type { ServerProcess } from '../../../src/host/server-process.js';
@@ -33,7 +34,7 @@ function start(name: string, onStderrLine?: (line: string) => void): ServerProce
 }
 
 /** Connects the way the host does: a closed pipe is explained by the process's exit. */
-function connect(server: ServerProcess, options: McpConnectionOptions = {}) {
+function connect(server: ServerProcess, options: McpConnectionOptions & StdioTransportOptions = {}) {
   return connectAndInitialize(server.stdout, server.stdin, {
     closeReason: () => server.exited.then(() => server.exitError()),
     ...options,
@@ -68,9 +69,9 @@ describe('fixture servers', () => {
   });
 
   it('noisy-stdout: non-protocol lines on stdout are skipped and every response still arrives', async () => {
-    const invalid: InvalidLine[] = [];
+    const invalid: InvalidMessage[] = [];
     const server = start('noisy-stdout');
-    const { connection, initialize } = await connect(server, { onInvalidLine: (line) => invalid.push(line) });
+    const { connection, initialize } = await connect(server, { onInvalidMessage: (problem) => invalid.push(problem) });
     expect(initialize.serverInfo.name).toBe('noisy-stdout');
 
     const first = await connection.request('tools/call', { name: 'echo', arguments: { text: 'one' } });

@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StdioTransport } from '../../../src/protocol/stdio/stdio-transport.js';
 import { McpClient } from '../../../src/client/index.js';
 import type { ProgressNotificationParams } from '../../../src/protocol/types.js';
 
@@ -23,7 +24,7 @@ describe('our client → server-everything (stdio)', () => {
   beforeAll(async () => {
     child = spawn(process.execPath, [EVERYTHING, 'stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     child.stderr.resume();
-    client = await McpClient.connect(child.stdout, child.stdin, { timeoutMs: 15_000 });
+    client = await McpClient.connect(new StdioTransport(child.stdout, child.stdin), { timeoutMs: 15_000 });
   });
 
   afterAll(async () => {

@@ -43,6 +43,14 @@ export class LineFramer {
     }
   }
 
+  /** Delivers an unfinished last line, as a peer that ends its output without a final newline meant it. */
+  end(): void {
+    if (this.hasOverflowed || this.pieces.length === 0) return;
+    const line = Buffer.concat(this.pieces, this.pendingBytes);
+    this.reset();
+    this.onLine(line);
+  }
+
   /** Drops an unfinished line. */
   reset(): void {
     this.pieces = [];
