@@ -9,17 +9,21 @@
  *   <variable>: [...] } }`, times on the local clock of `timezone`; missing data points are null.
  * - Errors: HTTP 400 with `{ "error": true, "reason": "…" }`.
  *
- * Every request has a timeout (`WEATHER_TIMEOUT_MS`) combined with the caller's signal, and every answer is checked
- * before use: a change on their side becomes an `isError` result that says what was unexpected, not a crash.
+ * Every request has a timeout (`WEATHER_TIMEOUT_MS`) combined with the caller's signal and a size limit
+ * (`WEATHER_MAX_RESPONSE_BYTES`, enforced while the body streams in), and every answer is checked before use: a change
+ * on their side becomes an `isError` result that says what was unexpected, not a crash. The provider's own words (an
+ * error reason, a status text) reach the model only cut short, cleaned and quoted (provider-text.ts).
  */
 
 import * as z from 'zod';
 import { cityLabel } from './cities.js';
 import type { CityIndex } from './cities.js';
+import { ResponseTooLargeError, readBoundedBody } from './bounded-body.js';
 import { CityNotFoundError, ProviderError } from './errors.js';
 import { compactName, readQuery } from './names.js';
 import type { QueryReading } from './names.js';
 import type { City, CityMatch, CurrentConditions, Forecast, Units, WeatherProvider } from './types.js';
+import { quoteProviderText } from './provider-text.js';
 import { describeWeatherCode } from './wmo.js';
 
 export interface OpenMeteoOptions {
@@ -27,14 +31,18 @@ export interface OpenMeteoOptions {
   forecastUrl: string;
   /** Base URL of the geocoding API (`/v1/search` is appended). */
   geocodingUrl: string;
-  /** Limit per HTTP request, in milliseconds. */
+  /** Limit per HTTP request, in milliseconds, body included. */
   timeoutMs: number;
+  /** Most bytes of one answer read, after decompression; a larger answer is refused. */
+  maxResponseBytes: number;
   /** The built-in city list: suggestions for names Open-Meteo does not know, and country names → ISO codes. */
   cities: () => CityIndex;
 }
 
 /** Geocoding results to fetch when no qualifier narrows the name (Open-Meteo's own default). */
 const GEOCODING_COUNT = 10;
+/** A status text is a few words; anything past this is not one. */
+const STATUS_TEXT_MAX_CHARS = 80;
 /** Geocoding results to fetch when a province or country will filter them here. */
 const QUALIFIED_GEOCODING_COUNT = 100;
 
@@ -223,10 +231,11 @@ export class OpenMeteoProvider implements WeatherProvider {
 
   /**
    * GETs JSON. The caller's signal cancels the request (the error is rethrown as is: nobody reads the answer);
-   * the timeout, network failures, error answers and non-JSON become `ProviderError`s naming what happened.
+   * the timeout, network failures, answers over the size limit, error answers and non-JSON become `ProviderError`s
+   * naming what happened. The timeout covers the whole request, body included, so a body that never ends times out.
    */
   private async getJson(url: URL, api: 'geocoding' | 'forecast', signal: AbortSignal): Promise<unknown> {
-    const { timeoutMs } = this.options;
+    const { timeoutMs, maxResponseBytes } = this.options;
     const timeout = AbortSignal.timeout(timeoutMs);
     let status: number;
     let statusText: string;
@@ -238,9 +247,10 @@ export class OpenMeteoProvider implements WeatherProvider {
       });
       status = response.status;
       statusText = response.statusText;
-      body = await response.text();
+      body = (await readBoundedBody(response, maxResponseBytes)).toString('utf8');
     } catch (error) {
       if (signal.aborted) throw error;
+      if (error instanceof ResponseTooLargeError) throw new ProviderError(tooLargeMessage(api, url, error));
       if (timeout.aborted) {
         throw new ProviderError(
           `open-meteo ${api} request to ${url.host} got no answer within ${timeoutMs} ms (WEATHER_TIMEOUT_MS); try again later`,
@@ -256,10 +266,12 @@ export class OpenMeteoProvider implements WeatherProvider {
     }
     const failure = errorSchema.safeParse(json);
     if (failure.success) {
-      throw new ProviderError(`open-meteo ${api} request was refused (HTTP ${status}): ${failure.data.reason}`);
+      throw new ProviderError(
+        `open-meteo ${api} request was refused (HTTP ${status}); the provider's reason, quoted: ${quoteProviderText(failure.data.reason)}`,
+      );
     }
     if (status < 200 || status > 299) {
-      throw new ProviderError(`open-meteo ${api} request failed: HTTP ${status}${statusText ? ` ${statusText}` : ''}`);
+      throw new ProviderError(`open-meteo ${api} request failed: HTTP ${status}${describeStatusText(statusText)}`);
     }
     if (json === undefined) {
       throw new ProviderError(`open-meteo ${api} answer was not JSON (HTTP ${status}, ${body.length} bytes)`);
@@ -304,6 +316,23 @@ function observation(response: ForecastResponse): Pick<CurrentConditions, 'obser
     localTime: local,
     timezone: response.timezone,
   };
+}
+
+function tooLargeMessage(api: string, url: URL, error: ResponseTooLargeError): string {
+  const from = `open-meteo ${api} answer from ${url.host}`;
+  const limit = `the limit of ${error.limitBytes} bytes (WEATHER_MAX_RESPONSE_BYTES)`;
+  if (error.announcedBytes !== undefined) {
+    return `${from} announces ${error.announcedBytes} bytes (Content-Length), more than ${limit}; it was not read`;
+  }
+  const decoded = error.decodedCodings ? ` once decompressed (Content-Encoding: ${error.decodedCodings})` : '';
+  return `${from} passed ${limit}${decoded}; the rest was not read`;
+}
+
+/** Status texts of a few plain words (`Service Unavailable`) as they are; any other is the provider's text, quoted. */
+function describeStatusText(statusText: string): string {
+  if (statusText === '') return '';
+  if (/^[A-Za-z][A-Za-z '-]{0,39}$/.test(statusText)) return ` ${statusText}`;
+  return ` with the provider's status text, quoted: ${quoteProviderText(statusText, STATUS_TEXT_MAX_CHARS)}`;
 }
 
 /** fetch rejects with `TypeError: fetch failed`; the useful part (`connect ECONNREFUSED …`) is its cause. */

@@ -16,6 +16,7 @@ export function createProvider(config: WeatherConfig, cities: () => CityIndex, n
         forecastUrl: config.forecastUrl,
         geocodingUrl: config.geocodingUrl,
         timeoutMs: config.timeoutMs,
+        maxResponseBytes: config.maxResponseBytes,
         cities,
       });
   }

@@ -365,12 +365,12 @@ describe('weather server (open-meteo provider)', () => {
     expect(text).toContain('Did you mean: Tokyo (Japan)');
   });
 
-  it("reports Open-Meteo's error answer with its reason", async () => {
+  it("reports Open-Meteo's error answer with its reason, quoted as the provider's words", async () => {
     expect(await failure('get_current_weather', { city: 'Atlantis' })).toBe(
-      'open-meteo forecast request was refused (HTTP 400): Latitude must be in range of -90 to 90°. Given: 91.0.',
+      `open-meteo forecast request was refused (HTTP 400); the provider's reason, quoted: "Latitude must be in range of -90 to 90°. Given: 91.0."`,
     );
     expect(await failure('search_cities', { query: 'Badcount' })).toBe(
-      'open-meteo geocoding request was refused (HTTP 400): Parameter count must be between 1 and 100.',
+      `open-meteo geocoding request was refused (HTTP 400); the provider's reason, quoted: "Parameter count must be between 1 and 100."`,
     );
   });
 
