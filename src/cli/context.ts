@@ -17,7 +17,7 @@ import type { McpHostErrorCode } from '../protocol/errors.js';
 import type { ProgressNotificationParams } from '../protocol/types.js';
 import { EXIT_CODE, INTERNAL_ERROR_CODE, exitCodeForError } from './exit-codes.js';
 import type { EarlyServer } from './early-start.js';
-import { colorLevel, createChalk } from './render.js';
+import { BinaryFiles, colorLevel, createChalk } from './render.js';
 import type { ChalkInstance } from './render.js';
 
 /** Anything text can be written to: a stream, or a collector in tests. */
@@ -65,6 +65,16 @@ export interface Failure {
 
 /** Lines of a server's stderr shown under an error in human output (the JSON details carry all of them). */
 const STDERR_LINES_SHOWN = 10;
+
+/**
+ * The most of one error message that is printed, in human output and in the `--json` error document (and of each
+ * string in its details); the rest is replaced with a note of how much was cut. A peer decides how long its error
+ * messages are: 50 MiB of one is no use on a terminal. A result on stdout is never cut.
+ */
+export const MAX_ERROR_MESSAGE_CHARS = 4096;
+
+/** Past this, the details of an error are cut too: each top-level value longer than MAX_ERROR_MESSAGE_CHARS as JSON. */
+const MAX_ERROR_DETAILS_CHARS = 64 * 1024;
 
 export class CliContext {
   options: GlobalOptions;
@@ -220,31 +230,46 @@ export class CliContext {
     this.endServers?.();
   }
 
-  // Every write to stdout and stderr goes through `redact`: a secret from the config (an interpolated env value)
-  // never leaves the host, not even when a server echoes it back in a result or a log line.
+  // Every write to stdout and stderr goes through `writeOut` or `writeErr`, which redact: a secret from the config
+  // (an interpolated env value) never leaves the host, not even when a server echoes it back in a result, a progress
+  // message, an error or a log line. Whatever is written is redacted as a whole, after it is formatted: a secret can
+  // hide in what formatting makes of it (JSON escapes, a number, a cut).
+
+  /** Writes text to stdout, secrets replaced. The only way to stdout. */
+  writeOut(text: string): void {
+    this.io.stdout.write(this.redact(text));
+  }
+
+  /** Writes text to stderr, secrets replaced. The only way to stderr. */
+  writeErr(text: string): void {
+    this.io.stderr.write(this.redact(text));
+  }
 
   /** Writes a line of result to stdout (human mode). */
   print(text = ''): void {
     this.clearProgress();
     this.hasWrittenStdout = true;
-    this.io.stdout.write(`${this.redact(text)}\n`);
+    this.writeOut(`${text}\n`);
   }
 
   /** Writes text to stdout as given, secrets aside (resource contents, completion scripts). */
   printRaw(text: string): void {
     this.clearProgress();
     this.hasWrittenStdout = true;
-    this.io.stdout.write(this.redact(text));
+    this.writeOut(text);
   }
 
   printLines(lines: readonly string[]): void {
     for (const line of lines) this.print(line);
   }
 
-  /** Writes the one JSON document of a `--json` run. */
+  /**
+   * Writes the one JSON document of a `--json` run. Its values are redacted before it is serialized (so a number
+   * that is a secret becomes the string `***`, and the document stays valid JSON), then the text once more.
+   */
   printJson(document: unknown): void {
     this.hasWrittenStdout = true;
-    this.io.stdout.write(`${JSON.stringify(this.redactor.value(document), null, 2)}\n`);
+    this.writeOut(`${JSON.stringify(this.redactor.value(document), null, 2)}\n`);
   }
 
   /** Extra information for a person on stderr; silent with `--quiet` and `--json`. */
@@ -256,7 +281,18 @@ export class CliContext {
   /** A line on stderr that is always written (warnings, `--verbose` output). */
   diagnostic(text: string): void {
     this.clearProgress();
-    this.io.stderr.write(`${this.redact(text)}\n`);
+    this.writeErr(`${text}\n`);
+  }
+
+  /** Saves binary content for a command with `--out DIR`, or in the user's cache (see `BinaryFiles`). */
+  binaryFiles(prefix: string, outDir: string | undefined): BinaryFiles {
+    return new BinaryFiles({
+      prefix,
+      ...(outDir !== undefined && { outDir }),
+      cwd: this.io.cwd,
+      env: this.io.env,
+      redactor: this.redactor,
+    });
   }
 
   /**
@@ -272,9 +308,10 @@ export class CliContext {
         ratio === undefined
           ? `${progress.progress}`
           : `[${'#'.repeat(Math.round(ratio * 20)).padEnd(20, '-')}] ${Math.round(ratio * 100)}%`;
-      // \r and "erase line" redraw in place; the message is cut so the line never wraps on a narrow terminal.
-      const text = `${label} ${bar}${message ? ` ${message}` : ''}`.slice(0, 100);
-      this.io.stderr.write(`\r\x1b[2K${this.err.cyan(text)}`);
+      // \r and "erase line" redraw in place; the message is cut so the line never wraps on a narrow terminal, and
+      // redacted before it is cut: a secret cut in two would match no longer.
+      const text = this.redact(`${label} ${bar}${message ? ` ${message}` : ''}`).slice(0, 100);
+      this.writeErr(`\r\x1b[2K${this.err.cyan(text)}`);
       this.isProgressShown = true;
     };
   }
@@ -282,7 +319,7 @@ export class CliContext {
   clearProgress(): void {
     if (!this.isProgressShown) return;
     this.isProgressShown = false;
-    this.io.stderr.write('\r\x1b[2K');
+    this.writeErr('\r\x1b[2K');
   }
 
   /** Replaces every secret value from the config (API keys passed through `${VAR}`) with `***`. */
@@ -312,28 +349,32 @@ export class CliContext {
     if (this.options.isJson) {
       const line = { code: failure.code, message: failure.message, details: failure.details };
       if (!this.hasWrittenStdout) this.printJson({ error: line });
-      this.io.stderr.write(`${JSON.stringify(line)}\n`);
+      this.writeErr(`${JSON.stringify(line)}\n`);
       return failure.exitCode;
     }
     const { err } = this;
-    this.io.stderr.write(`${err.red(`error: ${failure.message}`)}\n`);
+    this.writeErr(`${err.red(`error: ${failure.message}`)}\n`);
     if (this.options.isQuiet) return failure.exitCode;
     const { stderrTail: tail, server } = failure.details;
     if (Array.isArray(tail) && tail.length > 0) {
       const shown = tail.slice(-STDERR_LINES_SHOWN) as string[];
-      this.io.stderr.write(
+      this.writeErr(
         `${err.dim(`stderr of ${typeof server === 'string' ? server : 'the server'} (last ${shown.length} lines):`)}\n`,
       );
-      for (const line of shown) this.io.stderr.write(`${err.dim(`  ${line}`)}\n`);
+      for (const line of shown) this.writeErr(`${err.dim(`  ${line}`)}\n`);
     }
     const hint = this.hintFor(failure);
-    if (hint) this.io.stderr.write(`${err.dim(`hint: ${hint}`)}\n`);
+    if (hint) this.writeErr(`${err.dim(`hint: ${hint}`)}\n`);
     if (failure.code === INTERNAL_ERROR_CODE && this.options.isVerbose && error instanceof Error && error.stack) {
-      this.io.stderr.write(`${err.dim(error.stack)}\n`);
+      this.writeErr(`${err.dim(capMessage(error.stack))}\n`);
     }
     return failure.exitCode;
   }
 
+  /**
+   * The code, message, details and exit code of an error: secrets replaced, the message cut to
+   * MAX_ERROR_MESSAGE_CHARS (after redaction, so that no cut leaves part of a secret) and the details bounded.
+   */
   describeFailure(error: unknown): Failure {
     if (this.isInterrupted) {
       return { code: 'CANCELLED', message: 'Interrupted', details: {}, exitCode: EXIT_CODE.INTERRUPTED };
@@ -349,13 +390,41 @@ export class CliContext {
     if (error instanceof McpHostError) {
       return {
         code: error.code,
-        message: this.redact(error.message),
-        details: this.redactor.value(withoutUndefined(error.context)),
+        message: capMessage(this.redact(error.message)),
+        details: this.boundedDetails(withoutUndefined(error.context)),
         exitCode: exitCodeForError(error),
       };
     }
     const message = error instanceof Error ? error.message : String(error);
-    return { code: INTERNAL_ERROR_CODE, message: this.redact(message), details: {}, exitCode: EXIT_CODE.USAGE };
+    return {
+      code: INTERNAL_ERROR_CODE,
+      message: capMessage(this.redact(message)),
+      details: {},
+      exitCode: EXIT_CODE.USAGE,
+    };
+  }
+
+  /**
+   * The details of an error, redacted and cut: each string to MAX_ERROR_MESSAGE_CHARS, and when the whole is still
+   * over MAX_ERROR_DETAILS_CHARS, each top-level value whose JSON is longer than that becomes that JSON, cut. A value
+   * a peer nested too deeply to walk is replaced by a note rather than failing the report.
+   */
+  private boundedDetails(details: Record<string, unknown>): Record<string, unknown> {
+    const entries = Object.entries(details).map(([key, value]): [string, unknown] => {
+      try {
+        return [this.redact(key), capStrings(this.redactor.value(value))];
+      } catch {
+        return [this.redact(key), '(nested too deeply to show)'];
+      }
+    });
+    const bounded = Object.fromEntries(entries);
+    if (JSON.stringify(bounded).length <= MAX_ERROR_DETAILS_CHARS) return bounded;
+    return Object.fromEntries(
+      entries.map(([key, value]) => {
+        const json = JSON.stringify(value);
+        return [key, json !== undefined && json.length > MAX_ERROR_MESSAGE_CHARS ? capMessage(json) : value];
+      }),
+    );
   }
 
   private hintFor(failure: Failure): string | undefined {
@@ -402,6 +471,32 @@ export function scanGlobalFlags(args: readonly string[]): GlobalOptions {
     isVerbose: flags.has('--verbose') || flags.has('-v'),
     isColorDisabled: flags.has('--no-color'),
   };
+}
+
+/**
+ * The text, or its first MAX_ERROR_MESSAGE_CHARS characters (never half of a surrogate pair) and how many more there
+ * were.
+ */
+export function capMessage(text: string): string {
+  if (text.length <= MAX_ERROR_MESSAGE_CHARS) return text;
+  const end = isHighSurrogate(text.charCodeAt(MAX_ERROR_MESSAGE_CHARS - 1))
+    ? MAX_ERROR_MESSAGE_CHARS - 1
+    : MAX_ERROR_MESSAGE_CHARS;
+  return `${text.slice(0, end)}… (${(text.length - end).toLocaleString('en-US')} more characters not shown)`;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+/** A copy of a JSON value with each string cut by `capMessage`. */
+function capStrings(value: unknown): unknown {
+  if (typeof value === 'string') return capMessage(value);
+  if (Array.isArray(value)) return value.map(capStrings);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, capStrings(item)]));
+  }
+  return value;
 }
 
 function withoutUndefined(context: Record<string, unknown>): Record<string, unknown> {

@@ -51,7 +51,10 @@ export function createProgram(ctx: CliContext): Command {
       'after',
       `
 Exit codes: 0 ok, 1 usage or invalid arguments, 2 config error, 3 server failed, 4 timeout,
-            5 the tool returned an error, 6 not found, 7 denied by policy, 130 interrupted.`,
+            5 the tool returned an error, 6 not found, 7 denied by policy, 130 interrupted.
+
+Secrets: values the config takes from the environment (\${VAR}) are shown as *** in all output, saved
+files and errors, also JSON-escaped, URL-encoded or base64. A value shorter than 4 characters is not hidden.`,
     );
   configure(program, ctx);
   for (const create of COMMANDS) {
@@ -65,8 +68,8 @@ Exit codes: 0 ok, 1 usage or invalid arguments, 2 config error, 3 server failed,
 /** Every command, not only the program, needs these: `addCommand` does not copy them. */
 function configure(command: Command, ctx: CliContext): void {
   command.exitOverride().configureOutput({
-    writeOut: (text) => ctx.io.stdout.write(text),
-    writeErr: (text) => ctx.io.stderr.write(text),
+    writeOut: (text) => ctx.writeOut(text),
+    writeErr: (text) => ctx.writeErr(text),
     // Parse errors are reported by the CLI (as text or JSON), not printed by commander.
     outputError: () => undefined,
   });

@@ -3,7 +3,7 @@
  * aligned tables, and MCP content blocks (text as text, JSON pretty, images and audio saved to files).
  */
 
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Chalk } from 'chalk';
@@ -92,12 +92,17 @@ export function formatMs(ms: number): string {
   return ms < 100 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
 }
 
-/** Pretty JSON when the text is a JSON object or array; otherwise the text unchanged. */
-export function prettyIfJson(text: string): string {
+/**
+ * Pretty JSON when the text is a JSON object or array; otherwise the text unchanged. With `redactor`, secrets are
+ * replaced in the parsed values, before they are printed again: a number that is a secret becomes the string `***`,
+ * where replacing it in the text would leave `"pin": ***`, which is not JSON.
+ */
+export function prettyIfJson(text: string, redactor?: ValueRedactor): string {
   const trimmed = text.trim();
   if (!(trimmed.startsWith('{') || trimmed.startsWith('['))) return text;
   try {
-    return JSON.stringify(JSON.parse(trimmed), null, 2);
+    const value: unknown = JSON.parse(trimmed);
+    return JSON.stringify(redactor ? redactor.value(value) : value, null, 2);
   } catch {
     return text;
   }
@@ -138,40 +143,125 @@ export function extensionFor(mimeType: string | undefined): string {
   return /^[a-z0-9]{1,8}$/.test(subtype) ? subtype : 'bin';
 }
 
+/** Saved content older than this is removed the next time a command saves some (files in `--out` are never). */
+export const SAVED_FILES_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** A run's directory among the saved files: its UTC start time, then mkdtemp's random suffix. */
+const RUN_DIRECTORY = /^\d{8}T\d{6}Z-[A-Za-z0-9]{6}$/;
+
 /**
- * Saves binary content (images, audio, blobs) to files: in `outDir` when given (created if needed; relative to the
- * command's working directory `cwd`, which is not this process's in a daemon), otherwise in a fresh directory under
- * the system temp dir, made on first use and left for the user (the printed paths point there).
+ * Where content is saved without `--out`: `$XDG_CACHE_HOME/mcp-host/files`, else `~/.cache/mcp-host/files`. The
+ * user's cache, not the shared temp directory: the files stay for the user after the command, only they can read
+ * them, and `SAVED_FILES_MAX_AGE_MS` bounds how long they stay.
+ */
+export function savedFilesRoot(env: NodeJS.ProcessEnv): string {
+  const xdg = env.XDG_CACHE_HOME;
+  const cache = xdg && path.isAbsolute(xdg) ? xdg : path.join(env.HOME || os.homedir(), '.cache');
+  return path.join(cache, 'mcp-host', 'files');
+}
+
+/** Replaces secrets in JSON values (see host/redact.ts). */
+export interface ValueRedactor {
+  /** A copy of the value with every secret replaced. */
+  value<T>(value: T): T;
+}
+
+/** Hides secrets in what is rendered and saved; the CLI passes its redactor. */
+export interface ContentRedactor extends ValueRedactor {
+  /** The bytes with every secret replaced; `bytes` itself when there was none. */
+  bytes(bytes: Buffer): Buffer;
+}
+
+export interface BinaryFilesOptions {
+  /** The start of every file name (`weather-get_map`), sanitized. */
+  prefix: string;
+  /** `--out`: relative to `cwd`; created if needed. */
+  outDir?: string;
+  /** The command's working directory, which is not this process's in a daemon. */
+  cwd: string;
+  /** The command's environment, for the cache directory (see `savedFilesRoot`). */
+  env: NodeJS.ProcessEnv;
+  /** Applied to every file saved, and to JSON text rendered beside them (see `renderContent`). */
+  redactor: ContentRedactor;
+}
+
+/** A file written by `BinaryFiles.save`. */
+export interface SavedFile {
+  path: string;
+  /** A secret was found in the content and replaced with `***` in the file. */
+  isRedacted: boolean;
+}
+
+/**
+ * Saves binary content (images, audio, blobs) to files, each with every secret in it replaced with `***` (so a text
+ * blob, or an image's metadata, never carries one to disk). They go to `--out` when given, otherwise to a new
+ * directory of this run under `savedFilesRoot` (0700, files 0600), made on first use; making it also removes the
+ * runs there older than `SAVED_FILES_MAX_AGE_MS`. The printed paths point to the files, which stay after the command.
  */
 export class BinaryFiles {
   private dir: Promise<string> | undefined;
   private count = 0;
-  private readonly outDir: string | undefined;
   readonly saved: string[] = [];
 
-  constructor(
-    private readonly prefix: string,
-    outDir: string | undefined,
-    cwd: string,
-  ) {
-    this.outDir = outDir === undefined ? undefined : path.resolve(cwd, outDir);
+  constructor(private readonly options: BinaryFilesOptions) {}
+
+  get redactor(): ContentRedactor {
+    return this.options.redactor;
   }
 
-  /** Writes the base64 `data` and returns the file's absolute path. */
-  async save(base64: string, mimeType: string | undefined): Promise<string> {
-    this.dir ??= this.outDir
-      ? mkdir(this.outDir, { recursive: true }).then(() => this.outDir!)
-      : mkdtemp(path.join(os.tmpdir(), 'mcp-host-'));
+  /**
+   * Writes the base64 `data`, secrets replaced, and says where.
+   * @throws Error when the cache directory is not a directory of this user's.
+   */
+  async save(base64: string, mimeType: string | undefined): Promise<SavedFile> {
+    this.dir ??= this.makeDir();
     const dir = await this.dir;
     this.count += 1;
-    const file = path.join(dir, `${sanitize(this.prefix)}-${this.count}.${extensionFor(mimeType)}`);
-    await writeFile(file, Buffer.from(base64, 'base64'));
+    const file = path.join(dir, `${sanitize(this.options.prefix)}-${this.count}.${extensionFor(mimeType)}`);
+    const bytes = Buffer.from(base64, 'base64');
+    const redacted = this.options.redactor.bytes(bytes);
+    await writeFile(file, redacted, this.options.outDir === undefined ? { mode: 0o600 } : {});
     this.saved.push(file);
-    return file;
+    return { path: file, isRedacted: redacted !== bytes };
+  }
+
+  private async makeDir(): Promise<string> {
+    const { outDir, cwd, env } = this.options;
+    if (outDir !== undefined) {
+      const dir = path.resolve(cwd, outDir);
+      await mkdir(dir, { recursive: true });
+      return dir;
+    }
+    const root = savedFilesRoot(env);
+    await mkdir(root, { recursive: true, mode: 0o700 });
+    const stats = await lstat(root);
+    if (!stats.isDirectory() || (process.getuid !== undefined && stats.uid !== process.getuid())) {
+      throw new Error(`${root} must be a directory of this user's, to save files in; or give --out DIR`);
+    }
+    if ((stats.mode & 0o777) !== 0o700) await chmod(root, 0o700);
+    await pruneRuns(root, Date.now() - SAVED_FILES_MAX_AGE_MS);
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
+    return mkdtemp(path.join(root, `${stamp}-`));
   }
 }
 
-/** Renders content blocks as lines of text; binary blocks are saved through `files` and shown as their path. */
+/** Removes the run directories last changed before `before`. Best effort: another run may be removing them too. */
+async function pruneRuns(root: string, before: number): Promise<void> {
+  for (const name of await readdir(root)) {
+    if (!RUN_DIRECTORY.test(name)) continue;
+    const dir = path.join(root, name);
+    try {
+      if ((await lstat(dir)).mtimeMs < before) await rm(dir, { recursive: true, force: true });
+    } catch {
+      // Gone already, or not ours to remove: either way nothing to do.
+    }
+  }
+}
+
+/**
+ * Renders content blocks as lines of text; binary blocks are saved through `files` and shown as their path. JSON text
+ * is redacted by `files.redactor` as values (the lines are redacted again as text when they are printed).
+ */
 export async function renderContent(
   blocks: readonly ContentBlock[],
   chalk: ChalkInstance,
@@ -185,12 +275,14 @@ export async function renderContent(
 async function renderBlock(block: ContentBlock, chalk: ChalkInstance, files: BinaryFiles): Promise<string[]> {
   switch (block.type) {
     case 'text':
-      return [prettyIfJson(block.text)];
+      return [prettyIfJson(block.text, files.redactor)];
     case 'image':
     case 'audio': {
       const file = await files.save(block.data, block.mimeType);
       const size = formatBytes(Buffer.byteLength(block.data, 'base64'));
-      return [`${chalk.cyan(`[${block.type} ${block.mimeType}, ${size}]`)} saved to ${file}`];
+      return [
+        `${chalk.cyan(`[${block.type} ${block.mimeType}, ${size}]`)} saved to ${file.path}${redactedNote(file, chalk)}`,
+      ];
     }
     case 'resource_link': {
       const details = [block.name !== block.uri ? block.name : '', block.mimeType ?? ''].filter(Boolean).join(', ');
@@ -215,13 +307,20 @@ export async function renderResourceContents(
   files: BinaryFiles,
 ): Promise<string[]> {
   const header = chalk.cyan(`[resource ${contents.uri}${contents.mimeType ? ` ${contents.mimeType}` : ''}]`);
-  if ('text' in contents && typeof contents.text === 'string') return [header, prettyIfJson(contents.text)];
+  if ('text' in contents && typeof contents.text === 'string') {
+    return [header, prettyIfJson(contents.text, files.redactor)];
+  }
   if ('blob' in contents && typeof contents.blob === 'string') {
     if (isTextType(contents.mimeType)) return [header, Buffer.from(contents.blob, 'base64').toString('utf8')];
     const file = await files.save(contents.blob, contents.mimeType);
-    return [`${header} ${formatBytes(Buffer.byteLength(contents.blob, 'base64'))} saved to ${file}`];
+    const size = formatBytes(Buffer.byteLength(contents.blob, 'base64'));
+    return [`${header} ${size} saved to ${file.path}${redactedNote(file, chalk)}`];
   }
   return [header];
+}
+
+function redactedNote(file: SavedFile, chalk: ChalkInstance): string {
+  return file.isRedacted ? chalk.dim(' (a secret in it was replaced with ***)') : '';
 }
 
 /** Blobs of these types are shown as text: saving "hello" to a file helps nobody. */

@@ -6,7 +6,8 @@ import type { CallToolResult } from '../../protocol/types.js';
 import { loadArgsOption, parseAssignments, toolArguments } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT_CODE } from '../exit-codes.js';
-import { BinaryFiles, renderContent } from '../render.js';
+import { renderContent } from '../render.js';
+import type { BinaryFiles } from '../render.js';
 import { parseTarget } from '../targets.js';
 
 export interface ContentCommandOptions {
@@ -15,7 +16,8 @@ export interface ContentCommandOptions {
 }
 
 export const ARGS_OPTION_HELP = 'the whole arguments object: JSON text, @file.json, or - to read stdin';
-export const OUT_OPTION_HELP = 'directory for images, audio and blobs (default: a new directory in the temp dir)';
+export const OUT_OPTION_HELP =
+  'directory for images, audio and blobs (default: a new one in ~/.cache/mcp-host/files, removed after 7 days)';
 
 export function createCallCommand(ctx: CliContext): Command {
   return new Command('call')
@@ -53,7 +55,7 @@ Examples:
           ctx.serversDone();
           if (ctx.options.isJson) ctx.printJson({ server, tool, arguments: args, result });
           else if (!result.isError) {
-            await printResult(ctx, result, new BinaryFiles(`${server}-${tool}`, options.out, ctx.io.cwd));
+            await printResult(ctx, result, ctx.binaryFiles(`${server}-${tool}`, options.out));
           }
           if (result.isError) {
             throw new McpHostError('TOOL_ERROR', `${target} failed: ${errorText(result)}`, { server, tool });
@@ -66,9 +68,10 @@ Examples:
 
 async function printResult(ctx: CliContext, result: CallToolResult, files: BinaryFiles): Promise<void> {
   const lines = await renderContent(result.content, ctx.out, files);
-  // structuredContent is normally mirrored as JSON text; show it only when the content says nothing.
+  // structuredContent is normally mirrored as JSON text; show it only when the content says nothing. Redacted as a
+  // value, so that a number that is a secret is printed as "***" and the JSON stays valid.
   if (lines.length === 0 && result.structuredContent !== undefined) {
-    lines.push(JSON.stringify(result.structuredContent, null, 2));
+    lines.push(JSON.stringify(files.redactor.value(result.structuredContent), null, 2));
   }
   ctx.printLines(lines);
 }

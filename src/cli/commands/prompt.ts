@@ -9,7 +9,7 @@ import { assertArgumentsMatch, buildArguments, loadArgsOption, parseAssignments 
 import type { CliContext } from '../context.js';
 import { EXIT_CODE } from '../exit-codes.js';
 import type { JsonSchema } from '../json-schema.js';
-import { BinaryFiles, renderContent } from '../render.js';
+import { renderContent } from '../render.js';
 import { parseTarget } from '../targets.js';
 import { ARGS_OPTION_HELP, OUT_OPTION_HELP } from './call.js';
 import type { ContentCommandOptions } from './call.js';
@@ -42,7 +42,7 @@ export function createPromptCommand(ctx: CliContext): Command {
           }
           const { out } = ctx;
           if (result.description) ctx.print(out.dim(result.description));
-          const files = new BinaryFiles(`${server}-${name}`, options.out, ctx.io.cwd);
+          const files = ctx.binaryFiles(`${server}-${name}`, options.out);
           for (const message of result.messages) {
             ctx.print(out.bold(`${message.role}:`));
             ctx.printLines(await renderContent([message.content], out, files));

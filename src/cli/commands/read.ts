@@ -6,7 +6,7 @@ import { suggest } from '../../host/suggest.js';
 import { McpHostError, MCP_ERROR } from '../../protocol/errors.js';
 import type { CliContext } from '../context.js';
 import { EXIT_CODE } from '../exit-codes.js';
-import { BinaryFiles, renderResourceContents } from '../render.js';
+import { renderResourceContents } from '../render.js';
 import { OUT_OPTION_HELP } from './call.js';
 
 export function createReadCommand(ctx: CliContext): Command {
@@ -31,7 +31,7 @@ export function createReadCommand(ctx: CliContext): Command {
             ctx.printRaw(only.text.endsWith('\n') ? only.text : `${only.text}\n`);
             return EXIT_CODE.OK;
           }
-          const files = new BinaryFiles(`${server}-resource`, options.out, ctx.io.cwd);
+          const files = ctx.binaryFiles(`${server}-resource`, options.out);
           for (const contents of result.contents) {
             ctx.printLines(await renderResourceContents(contents, ctx.out, files));
           }

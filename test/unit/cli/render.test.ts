@@ -2,14 +2,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Redactor } from '../../../src/host/redact.js';
 import {
   BinaryFiles,
+  SAVED_FILES_MAX_AGE_MS,
   colorLevel,
   createChalk,
   extensionFor,
   prettyIfJson,
   renderContent,
   renderTable,
+  savedFilesRoot,
 } from '../../../src/cli/render.js';
 
 describe('colorLevel', () => {
@@ -78,9 +81,13 @@ describe('content', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-host-render-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const chalk = createChalk(0);
+  const noSecrets = new Redactor([]);
+  /** Files saved in `outDir` (relative to `dir`), or by default in the cache under `dir`. */
+  const filesIn = (outDir: string | undefined, redactor = noSecrets, prefix = 't'): BinaryFiles =>
+    new BinaryFiles({ prefix, ...(outDir !== undefined && { outDir }), cwd: dir, env: { HOME: dir }, redactor });
 
   it('prints text as is and JSON text pretty', async () => {
-    const files = new BinaryFiles('t', dir, dir);
+    const files = filesIn(dir);
     expect(
       await renderContent(
         [
@@ -94,7 +101,7 @@ describe('content', () => {
   });
 
   it('saves images and audio to files named after the call and prints the path', async () => {
-    const files = new BinaryFiles('srv-tool', 'out', dir); // relative to the command's cwd, not this process's
+    const files = filesIn('out', noSecrets, 'srv-tool'); // relative to the command's cwd, not this process's
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47]).toString('base64');
     const lines = await renderContent(
       [
@@ -113,7 +120,7 @@ describe('content', () => {
   });
 
   it('lists resource links and shows embedded resources', async () => {
-    const files = new BinaryFiles('t', dir, dir);
+    const files = filesIn(dir);
     const lines = await renderContent(
       [
         { type: 'resource_link', uri: 'file:///a.txt', name: 'a', mimeType: 'text/plain', description: 'The A' },
@@ -135,16 +142,63 @@ describe('content', () => {
     ]);
   });
 
-  it('saves to a fresh temp directory when no --out is given', async () => {
-    const files = new BinaryFiles('tmp-test', undefined, process.cwd());
+  it('saves to a new owner-only directory in the user cache when no --out is given, never in the temp dir', async () => {
+    const files = filesIn(undefined);
     const [line] = await renderContent([{ type: 'image', data: 'AA==', mimeType: 'image/gif' }], chalk, files);
     const saved = files.saved[0]!;
-    try {
-      expect(line).toContain(saved);
-      expect(path.dirname(saved).startsWith(path.join(os.tmpdir(), 'mcp-host-'))).toBe(true);
-    } finally {
-      fs.rmSync(path.dirname(saved), { recursive: true, force: true });
-    }
+    expect(line).toBe(`[image image/gif, 1 B] saved to ${saved}`);
+    const root = path.join(dir, '.cache', 'mcp-host', 'files');
+    expect(path.dirname(path.dirname(saved))).toBe(root);
+    expect(path.basename(path.dirname(saved))).toMatch(/^\d{8}T\d{6}Z-[A-Za-z0-9]{6}$/);
+    expect(fs.statSync(root).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(path.dirname(saved)).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(saved).mode & 0o777).toBe(0o600);
+  });
+
+  it('finds the cache through $XDG_CACHE_HOME when it is absolute, else ~/.cache', () => {
+    expect(savedFilesRoot({ XDG_CACHE_HOME: '/c', HOME: '/h' })).toBe('/c/mcp-host/files');
+    expect(savedFilesRoot({ XDG_CACHE_HOME: 'relative', HOME: '/h' })).toBe('/h/.cache/mcp-host/files');
+  });
+
+  it('removes the runs older than the maximum age when it saves, and nothing else', async () => {
+    const root = savedFilesRoot({ HOME: dir });
+    fs.mkdirSync(root, { recursive: true });
+    const old = path.join(root, '20200101T000000Z-abcDEF');
+    const recent = path.join(root, '20200101T000000Z-ghiJKL');
+    const other = path.join(root, 'mine');
+    for (const made of [old, recent, other]) fs.mkdirSync(made, { recursive: true });
+    fs.writeFileSync(path.join(old, 'a.png'), 'x');
+    const longAgo = new Date(Date.now() - SAVED_FILES_MAX_AGE_MS - 60_000);
+    fs.utimesSync(old, longAgo, longAgo);
+    fs.utimesSync(other, longAgo, longAgo);
+    await filesIn(undefined).save('AA==', 'image/png');
+    expect(fs.existsSync(old)).toBe(false);
+    expect(fs.existsSync(recent)).toBe(true);
+    expect(fs.existsSync(other)).toBe(true);
+  });
+
+  it('replaces secrets in saved files and says so', async () => {
+    const files = filesIn('secret-out', new Redactor(['hunter2-secret']));
+    const blob = Buffer.concat([Buffer.from([0, 255]), Buffer.from('pw=hunter2-secret'), Buffer.from([1])]);
+    const lines = await renderContent(
+      [
+        { type: 'image', data: blob.toString('base64'), mimeType: 'image/png' },
+        { type: 'image', data: Buffer.from([1, 2]).toString('base64'), mimeType: 'image/png' },
+      ],
+      chalk,
+      files,
+    );
+    expect(lines[0]).toMatch(/saved to .*-1\.png \(a secret in it was replaced with \*\*\*\)$/);
+    expect(lines[1]).toMatch(/-2\.png$/);
+    expect(fs.readFileSync(files.saved[0]!)).toEqual(
+      Buffer.concat([Buffer.from([0, 255]), Buffer.from('pw=***'), Buffer.from([1])]),
+    );
+  });
+
+  it('redacts JSON text as values, so a secret number stays valid JSON', async () => {
+    const files = filesIn(dir, new Redactor(['12345678']));
+    const [text] = await renderContent([{ type: 'text', text: '{"pin":12345678,"n":1}' }], chalk, files);
+    expect(JSON.parse(text!)).toEqual({ pin: '***', n: 1 });
   });
 
   it('picks file extensions from MIME types', () => {
