@@ -3,10 +3,11 @@
  *
  * Safety model:
  * - `query` and every read run on a connection opened `readonly` with `PRAGMA query_only = ON`: even a statement
- *   that slipped past the checks could not write. A statement is run only when SQLite reports that it returns rows
- *   (`stmt.reader`) and does not write (`stmt.readonly`), when it is exactly one statement (better-sqlite3's
- *   `prepare` refuses more), and when it starts with SELECT, WITH, VALUES or EXPLAIN (so no PRAGMA can change
- *   process-wide settings).
+ *   that slipped past the checks could not write.
+ * - `query` decides from the text first (sql-text.ts), because SQLite applies many PRAGMAs while preparing them: only
+ *   one statement starting with SELECT, VALUES, WITH or EXPLAIN of those, naming no pragma function that acts, is
+ *   prepared at all. Then SQLite itself must report that it returns rows (`stmt.reader`) and does not write
+ *   (`stmt.readonly`), which catches writes behind WITH and anything the text check could not see.
  * - Values are always bound as parameters, never spliced into SQL.
  * - Table and column names are looked up in the live schema (`pragma_table_list`, `pragma_table_xinfo`, queried with
  *   bound parameters); only the name found there is written into SQL, double-quoted with quotes doubled.
@@ -34,12 +35,9 @@ import type {
   TableSummary,
 } from './driver.js';
 import { describeUnknownName, quoteIdentifier, resolveName } from './identifiers.js';
-import { firstKeyword } from './sql-text.js';
+import { checkQuerySql } from './sql-text.js';
 import { toBindValue, toCellValue, toRow, uniqueNames } from './values.js';
 import type { BindValue } from './values.js';
-
-/** Statements `query` runs: they can only read. PRAGMA is left out on purpose (see sql-text.ts). */
-const READ_KEYWORDS = new Set(['SELECT', 'WITH', 'VALUES', 'EXPLAIN']);
 
 /** A table or view of the main schema. */
 interface Relation {
@@ -70,6 +68,8 @@ export class SqliteDriver implements DatabaseDriver {
   readonly location: string;
   readonly isWritable: boolean;
   private readonly reader: Database.Database;
+  /** Every pragma this SQLite knows, for telling its pragma functions from other names (see checkQuerySql). */
+  private readonly sqlitePragmas: ReadonlySet<string>;
   private readonly writer: Database.Database | undefined;
 
   /**
@@ -86,6 +86,9 @@ export class SqliteDriver implements DatabaseDriver {
       this.reader.pragma('query_only = ON');
       // Opening is lazy in SQLite: read the schema now, so a file that is not a database fails at start.
       this.reader.prepare('SELECT count(*) FROM sqlite_schema').get();
+      this.sqlitePragmas = new Set(
+        this.reader.prepare<[], string>('SELECT name FROM pragma_pragma_list').pluck().all(),
+      );
       if (this.isWritable) {
         this.writer = new Database(this.location, { fileMustExist: true });
         opened.push(this.writer);
@@ -155,12 +158,17 @@ export class SqliteDriver implements DatabaseDriver {
   query(sql: string, params: QueryParams | undefined, options: QueryOptions): Promise<QueryResult> {
     return settle(() => {
       options.signal?.throwIfAborted();
-      const keyword = firstKeyword(sql);
-      if (keyword === undefined) {
-        throw new DatabaseError('EMPTY_SQL', 'sql', 'expected one SQL statement, got only spaces or comments');
+      // Before prepare(): SQLite applies a PRAGMA while preparing it, so refusing one afterwards is too late.
+      const refusal = checkQuerySql(sql, this.sqlitePragmas);
+      if (refusal) {
+        throw new DatabaseError(
+          refusal.code,
+          'sql',
+          refusal.needsWriteHint ? `${refusal.reason}. ${this.writeHint()}` : refusal.reason,
+        );
       }
       const statement = this.prepareQuery(sql);
-      this.assertReadOnly(statement, keyword);
+      this.assertReadOnly(statement);
       statement.safeIntegers(true).raw(true);
       try {
         if (Array.isArray(params)) statement.bind(...params.map(toBindValue));
@@ -485,32 +493,27 @@ export class SqliteDriver implements DatabaseDriver {
     }
   }
 
-  private assertReadOnly(statement: Statement, keyword: string): void {
-    const hint = this.isWritable
+  private writeHint(): string {
+    return this.isWritable
       ? 'To change data, use the insert, update or delete tool'
       : 'This server is read-only: it offers insert, update and delete only when started with DATABASE_READONLY=false';
+  }
+
+  /** SQLite's own verdict on what it compiled, after the text check: it catches what the text did not show. */
+  private assertReadOnly(statement: Statement): void {
     if (!statement.readonly) {
       throw new DatabaseError(
         'NOT_READ_ONLY',
         'sql',
-        `query runs only statements that read, and this ${keyword} statement writes to the database. ${hint}`,
+        `query runs only statements that read, and SQLite reports that this one writes to the database. ${this.writeHint()}`,
       );
     }
     if (!statement.reader) {
       throw new DatabaseError(
         'NOT_READ_ONLY',
         'sql',
-        `query runs only statements that return rows (SELECT, WITH … SELECT, VALUES, EXPLAIN), and this ` +
-          `${keyword} statement returns none: it would change the database or the connection. ${hint}`,
-      );
-    }
-    if (!READ_KEYWORDS.has(keyword)) {
-      throw new DatabaseError(
-        'NOT_READ_ONLY',
-        'sql',
-        `${keyword} statements are not run by query, since a PRAGMA can change settings of the whole server. ` +
-          "Read a pragma through its table-valued function, e.g. SELECT * FROM pragma_table_info('users'), or use " +
-          'describe_table',
+        'query runs only statements that return rows (SELECT, WITH … SELECT, VALUES, EXPLAIN), and SQLite reports ' +
+          `that this one returns none. ${this.writeHint()}`,
       );
     }
   }
