@@ -8,6 +8,7 @@
  *   one statement starting with SELECT, VALUES, WITH or EXPLAIN of those, naming no pragma function that acts, is
  *   prepared at all. Then SQLite itself must report that it returns rows (`stmt.reader`) and does not write
  *   (`stmt.readonly`), which catches writes behind WITH and anything the text check could not see.
+ * - Results are bounded in rows and in bytes, counted value by value while stepping, so a huge result is never built.
  * - Values are always bound as parameters, never spliced into SQL.
  * - Table and column names are looked up in the live schema (`pragma_table_list`, `pragma_table_xinfo`, queried with
  *   bound parameters); only the name found there is written into SQL, double-quoted with quotes doubled.
@@ -17,7 +18,7 @@
 
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
-import { DatabaseError } from './driver.js';
+import { DEFAULT_MAX_RESULT_BYTES, DatabaseError } from './driver.js';
 import type {
   CellValue,
   ColumnInfo,
@@ -36,7 +37,7 @@ import type {
 } from './driver.js';
 import { describeUnknownName, quoteIdentifier, resolveName } from './identifiers.js';
 import { checkQuerySql } from './sql-text.js';
-import { toBindValue, toCellValue, toRow, uniqueNames } from './values.js';
+import { cellJsonBytes, toBindValue, toCellValue, toRow, uniqueNames } from './values.js';
 import type { BindValue } from './values.js';
 
 /** A table or view of the main schema. */
@@ -61,12 +62,18 @@ export interface SqliteDriverOptions {
   path: string;
   /** Open a second, writable connection for insert, update and delete. @default false */
   isWritable?: boolean;
+  /**
+   * The most bytes the rows of one result may take as JSON (UTF-8), for `query` and `sampleRows`.
+   * @default DEFAULT_MAX_RESULT_BYTES
+   */
+  maxResultBytes?: number;
 }
 
 export class SqliteDriver implements DatabaseDriver {
   readonly dialect = 'sqlite';
   readonly location: string;
   readonly isWritable: boolean;
+  readonly maxResultBytes: number;
   private readonly reader: Database.Database;
   /** Every pragma this SQLite knows, for telling its pragma functions from other names (see checkQuerySql). */
   private readonly sqlitePragmas: ReadonlySet<string>;
@@ -79,6 +86,7 @@ export class SqliteDriver implements DatabaseDriver {
   constructor(options: SqliteDriverOptions) {
     this.location = options.path;
     this.isWritable = options.isWritable ?? false;
+    this.maxResultBytes = options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
     const opened: Database.Database[] = [];
     try {
       this.reader = new Database(this.location, { readonly: true, fileMustExist: true });
@@ -138,7 +146,8 @@ export class SqliteDriver implements DatabaseDriver {
     return settle(() => {
       const relation = this.resolveRelation('table', table);
       const statement = this.reader.prepare(`SELECT * FROM ${quoteIdentifier(relation.name)} LIMIT ?`);
-      return collectRows(statement.bind(limit), limit);
+      // A sample shows what fits: rows too large for the limit are left out rather than failing the whole resource.
+      return collectRows(statement.bind(limit), { maxRows: limit, maxBytes: this.maxResultBytes });
     });
   }
 
@@ -188,7 +197,11 @@ export class SqliteDriver implements DatabaseDriver {
         throw error;
       }
       try {
-        return collectRows(statement, options.maxRows);
+        return collectRows(statement, {
+          maxRows: options.maxRows,
+          maxBytes: this.maxResultBytes,
+          isOversizedRowAnError: true,
+        });
       } catch (error) {
         throw sqlFailure('sql', error);
       }
@@ -562,21 +575,54 @@ function settle<T>(work: () => T): Promise<T> {
   return new Promise((resolve) => resolve(work()));
 }
 
-/** Reads up to `maxRows` rows of a prepared, bound, raw statement, and whether more existed. */
-function collectRows(statement: Statement, maxRows: number): QueryResult {
+interface RowLimits {
+  maxRows: number;
+  /** Bytes of the rows as JSON (`[{…},{…}]`, UTF-8). */
+  maxBytes: number;
+  /** A first row larger than `maxBytes` fails the call (RESULT_TOO_LARGE) instead of giving an empty result. */
+  isOversizedRowAnError?: boolean;
+}
+
+/**
+ * Reads rows of a prepared, bound statement until it ends or a limit is reached, and says which limit cut it. Sizes
+ * are counted value by value as rows arrive, so memory stays within about one row of the byte limit: stepping stops
+ * there, and the rest of the result is never computed.
+ * @throws DatabaseError RESULT_TOO_LARGE when the first row alone exceeds the limit and `isOversizedRowAnError`.
+ */
+function collectRows(statement: Statement, limits: RowLimits): QueryResult {
   statement.safeIntegers(true).raw(true);
   const columns = uniqueNames(statement.columns().map((column) => column.name));
+  // `"name":` once per value.
+  const keyBytes = columns.map((column) => Buffer.byteLength(JSON.stringify(column)) + 1);
   const rows: Row[] = [];
-  let truncated = false;
+  let bytes = 2; // the brackets of the array
+  let truncatedBy: QueryResult['truncated_by'] = null;
   for (const values of statement.iterate() as Iterable<unknown[]>) {
-    // Stepping stops here: the rest of the result is never computed.
-    if (rows.length === maxRows) {
-      truncated = true;
+    if (rows.length === limits.maxRows) {
+      truncatedBy = 'rows';
       break;
     }
+    // Braces, commas between values, and one before every row but the first.
+    let rowBytes = 2 + Math.max(0, values.length - 1) + (rows.length > 0 ? 1 : 0);
+    for (let index = 0; index < values.length && bytes + rowBytes <= limits.maxBytes; index++) {
+      rowBytes += keyBytes[index]! + cellJsonBytes(values[index], limits.maxBytes - bytes - rowBytes);
+    }
+    if (bytes + rowBytes > limits.maxBytes) {
+      if (rows.length === 0 && limits.isOversizedRowAnError) {
+        throw new DatabaseError(
+          'RESULT_TOO_LARGE',
+          'sql',
+          `the first row alone is larger than the result limit of ${limits.maxBytes} bytes of JSON ` +
+            '(DATABASE_MAX_RESULT_BYTES). Select fewer or shorter columns, e.g. length(x) or substr(x, 1, 1000)',
+        );
+      }
+      truncatedBy = 'bytes';
+      break;
+    }
+    bytes += rowBytes;
     rows.push(toRow(columns, values));
   }
-  return { columns, rows, row_count: rows.length, truncated };
+  return { columns, rows, row_count: rows.length, truncated: truncatedBy !== null, truncated_by: truncatedBy };
 }
 
 /** `{":id": 1}` and `{"id": 1}` both bind `:id`; better-sqlite3 wants the bare name. */

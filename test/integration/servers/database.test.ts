@@ -227,6 +227,7 @@ describe('database server, read-only (the default)', () => {
         ],
         row_count: 2,
         truncated: false,
+        truncated_by: null,
       });
     });
 
@@ -308,9 +309,10 @@ describe('database server, read-only (the default)', () => {
         rows: [{ id: 1 }, { id: 2 }, { id: 3 }, { id: 4 }],
         row_count: 4,
         truncated: true,
+        truncated_by: 'rows',
       });
       const exact = await structured('query', { sql: 'SELECT id FROM orders', limit: 6 });
-      expect(exact).toMatchObject({ row_count: 6, truncated: false });
+      expect(exact).toMatchObject({ row_count: 6, truncated: false, truncated_by: null });
     });
 
     it('stops an endless result at the row limit', async () => {
