@@ -6,11 +6,18 @@
 import os from 'node:os';
 import path from 'node:path';
 import { readSettings } from '../../src/server/index.js';
+import { DEFAULT_MAX_RESULT_BYTES } from './driver.js';
 
 /** Rows `query` returns at most, unless `DATABASE_MAX_ROWS` says otherwise. @default 1000 */
 export const DEFAULT_MAX_ROWS = 1000;
 /** Upper bound of `DATABASE_MAX_ROWS`: beyond this a result no longer fits comfortably in one message. */
 const MAX_ROWS_LIMIT = 100_000;
+/**
+ * Bounds of `DATABASE_MAX_RESULT_BYTES`. A result goes out twice in one message (as structured content and as its
+ * JSON text, escaped once more), so 16 MiB of rows stays well below the 64 MiB the protocol layer accepts.
+ */
+const MIN_RESULT_BYTES = 1024;
+const MAX_RESULT_BYTES = 16 * 1024 * 1024;
 
 export interface DatabaseConfig {
   /** Absolute path of the SQLite file. */
@@ -18,6 +25,8 @@ export interface DatabaseConfig {
   /** Only with `DATABASE_READONLY=false`: then insert, update and delete are offered. */
   isWritable: boolean;
   maxRows: number;
+  /** The most bytes the rows of one result take as JSON. @default DEFAULT_MAX_RESULT_BYTES */
+  maxResultBytes: number;
 }
 
 /** Reads the configuration. @throws SettingsError naming each bad variable and what was expected. */
@@ -26,6 +35,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig
     path: check(() => readDatabasePath(env), ''),
     isWritable: check(() => !readBoolean('DATABASE_READONLY', env.DATABASE_READONLY, true), false),
     maxRows: check(() => readMaxRows(env.DATABASE_MAX_ROWS), DEFAULT_MAX_ROWS),
+    maxResultBytes: check(() => readMaxResultBytes(env.DATABASE_MAX_RESULT_BYTES), DEFAULT_MAX_RESULT_BYTES),
   }));
 }
 
@@ -64,6 +74,23 @@ function readMaxRows(raw: string | undefined): number {
   if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < 1 || value > MAX_ROWS_LIMIT) {
     throw new Error(
       `DATABASE_MAX_ROWS: expected a whole number from 1 to ${MAX_ROWS_LIMIT}, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return value;
+}
+
+function readMaxResultBytes(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return DEFAULT_MAX_RESULT_BYTES;
+  const value = Number(raw);
+  if (
+    !/^\d+$/.test(raw.trim()) ||
+    !Number.isSafeInteger(value) ||
+    value < MIN_RESULT_BYTES ||
+    value > MAX_RESULT_BYTES
+  ) {
+    throw new Error(
+      `DATABASE_MAX_RESULT_BYTES: expected a whole number of bytes from ${MIN_RESULT_BYTES} to ${MAX_RESULT_BYTES}, ` +
+        `got ${JSON.stringify(raw)}`,
     );
   }
   return value;

@@ -89,9 +89,21 @@ export const QUERY_RESULT = z.object({
     .describe('Result column names in order; a repeated name gets a suffix (id, id_2) so each row key is unique'),
   rows: z.array(ROW).describe('One object per row, keyed by the names in columns'),
   row_count: z.number().describe('Rows returned (at most the limit)'),
-  truncated: z.boolean().describe('True when the statement had more rows than the limit; add LIMIT/OFFSET to page'),
+  truncated: z
+    .boolean()
+    .describe('True when the statement had more rows than were returned; page with LIMIT/OFFSET or select less'),
+  truncated_by: z
+    .enum(['rows', 'bytes'])
+    .nullable()
+    .describe(
+      'Which limit cut the result: rows (the row limit) or bytes (the size limit on the rows as JSON); null when ' +
+        'nothing was cut',
+    ),
 });
 export type QueryResult = z.output<typeof QUERY_RESULT>;
+
+/** The most bytes the rows of one result take as JSON, unless configured otherwise. @default 4 MiB */
+export const DEFAULT_MAX_RESULT_BYTES = 4 * 1024 * 1024;
 
 /** Parameters of `query`: an array for `?` placeholders, or an object for `:name` (also `@name`, `$name`). */
 export type QueryParams = InputValue[] | Record<string, InputValue>;
@@ -120,6 +132,7 @@ export type DatabaseErrorCode =
   | 'NOT_READ_ONLY'
   | 'INVALID_SQL'
   | 'INVALID_PARAMS'
+  | 'RESULT_TOO_LARGE'
   | 'CONSTRAINT'
   | 'FAILED';
 

@@ -33,7 +33,11 @@ function start(): void {
   }
   try {
     if (createDemoDatabase(config.path)) console.error(`database: created the demo database at ${config.path}`);
-    driver = new SqliteDriver({ path: config.path, isWritable: config.isWritable });
+    driver = new SqliteDriver({
+      path: config.path,
+      isWritable: config.isWritable,
+      maxResultBytes: config.maxResultBytes,
+    });
   } catch (error) {
     return fail(`database: cannot open ${config.path}: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -44,7 +48,7 @@ function start(): void {
     description: 'Tables, schema and read-only SQL queries of an SQLite database',
     instructions: instructions(config),
   });
-  registerDatabaseTools(server, driver, { maxRows: config.maxRows });
+  registerDatabaseTools(server, driver, { maxRows: config.maxRows, maxResultBytes: config.maxResultBytes });
   registerDatabaseResources(server, driver);
   console.error(`database: serving ${config.path} (${config.isWritable ? 'read-write' : 'read-only'})`);
   serveStdio(server, { onClose: () => driver.close() });

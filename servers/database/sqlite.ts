@@ -3,10 +3,12 @@
  *
  * Safety model:
  * - `query` and every read run on a connection opened `readonly` with `PRAGMA query_only = ON`: even a statement
- *   that slipped past the checks could not write. A statement is run only when SQLite reports that it returns rows
- *   (`stmt.reader`) and does not write (`stmt.readonly`), when it is exactly one statement (better-sqlite3's
- *   `prepare` refuses more), and when it starts with SELECT, WITH, VALUES or EXPLAIN (so no PRAGMA can change
- *   process-wide settings).
+ *   that slipped past the checks could not write.
+ * - `query` decides from the text first (sql-text.ts), because SQLite applies many PRAGMAs while preparing them: only
+ *   one statement starting with SELECT, VALUES, WITH or EXPLAIN of those, naming no pragma function that acts, is
+ *   prepared at all. Then SQLite itself must report that it returns rows (`stmt.reader`) and does not write
+ *   (`stmt.readonly`), which catches writes behind WITH and anything the text check could not see.
+ * - Results are bounded in rows and in bytes, counted value by value while stepping, so a huge result is never built.
  * - Values are always bound as parameters, never spliced into SQL.
  * - Table and column names are looked up in the live schema (`pragma_table_list`, `pragma_table_xinfo`, queried with
  *   bound parameters); only the name found there is written into SQL, double-quoted with quotes doubled.
@@ -16,7 +18,7 @@
 
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
-import { DatabaseError } from './driver.js';
+import { DEFAULT_MAX_RESULT_BYTES, DatabaseError } from './driver.js';
 import type {
   CellValue,
   ColumnInfo,
@@ -34,12 +36,9 @@ import type {
   TableSummary,
 } from './driver.js';
 import { describeUnknownName, quoteIdentifier, resolveName } from './identifiers.js';
-import { firstKeyword } from './sql-text.js';
-import { toBindValue, toCellValue, toRow, uniqueNames } from './values.js';
+import { checkQuerySql } from './sql-text.js';
+import { cellJsonBytes, toBindValue, toCellValue, toRow, uniqueNames } from './values.js';
 import type { BindValue } from './values.js';
-
-/** Statements `query` runs: they can only read. PRAGMA is left out on purpose (see sql-text.ts). */
-const READ_KEYWORDS = new Set(['SELECT', 'WITH', 'VALUES', 'EXPLAIN']);
 
 /** A table or view of the main schema. */
 interface Relation {
@@ -63,13 +62,21 @@ export interface SqliteDriverOptions {
   path: string;
   /** Open a second, writable connection for insert, update and delete. @default false */
   isWritable?: boolean;
+  /**
+   * The most bytes the rows of one result may take as JSON (UTF-8), for `query` and `sampleRows`.
+   * @default DEFAULT_MAX_RESULT_BYTES
+   */
+  maxResultBytes?: number;
 }
 
 export class SqliteDriver implements DatabaseDriver {
   readonly dialect = 'sqlite';
   readonly location: string;
   readonly isWritable: boolean;
+  readonly maxResultBytes: number;
   private readonly reader: Database.Database;
+  /** Every pragma this SQLite knows, for telling its pragma functions from other names (see checkQuerySql). */
+  private readonly sqlitePragmas: ReadonlySet<string>;
   private readonly writer: Database.Database | undefined;
 
   /**
@@ -79,6 +86,7 @@ export class SqliteDriver implements DatabaseDriver {
   constructor(options: SqliteDriverOptions) {
     this.location = options.path;
     this.isWritable = options.isWritable ?? false;
+    this.maxResultBytes = options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
     const opened: Database.Database[] = [];
     try {
       this.reader = new Database(this.location, { readonly: true, fileMustExist: true });
@@ -86,6 +94,9 @@ export class SqliteDriver implements DatabaseDriver {
       this.reader.pragma('query_only = ON');
       // Opening is lazy in SQLite: read the schema now, so a file that is not a database fails at start.
       this.reader.prepare('SELECT count(*) FROM sqlite_schema').get();
+      this.sqlitePragmas = new Set(
+        this.reader.prepare<[], string>('SELECT name FROM pragma_pragma_list').pluck().all(),
+      );
       if (this.isWritable) {
         this.writer = new Database(this.location, { fileMustExist: true });
         opened.push(this.writer);
@@ -135,7 +146,8 @@ export class SqliteDriver implements DatabaseDriver {
     return settle(() => {
       const relation = this.resolveRelation('table', table);
       const statement = this.reader.prepare(`SELECT * FROM ${quoteIdentifier(relation.name)} LIMIT ?`);
-      return collectRows(statement.bind(limit), limit);
+      // A sample shows what fits: rows too large for the limit are left out rather than failing the whole resource.
+      return collectRows(statement.bind(limit), { maxRows: limit, maxBytes: this.maxResultBytes });
     });
   }
 
@@ -155,12 +167,17 @@ export class SqliteDriver implements DatabaseDriver {
   query(sql: string, params: QueryParams | undefined, options: QueryOptions): Promise<QueryResult> {
     return settle(() => {
       options.signal?.throwIfAborted();
-      const keyword = firstKeyword(sql);
-      if (keyword === undefined) {
-        throw new DatabaseError('EMPTY_SQL', 'sql', 'expected one SQL statement, got only spaces or comments');
+      // Before prepare(): SQLite applies a PRAGMA while preparing it, so refusing one afterwards is too late.
+      const refusal = checkQuerySql(sql, this.sqlitePragmas);
+      if (refusal) {
+        throw new DatabaseError(
+          refusal.code,
+          'sql',
+          refusal.needsWriteHint ? `${refusal.reason}. ${this.writeHint()}` : refusal.reason,
+        );
       }
       const statement = this.prepareQuery(sql);
-      this.assertReadOnly(statement, keyword);
+      this.assertReadOnly(statement);
       statement.safeIntegers(true).raw(true);
       try {
         if (Array.isArray(params)) statement.bind(...params.map(toBindValue));
@@ -180,7 +197,11 @@ export class SqliteDriver implements DatabaseDriver {
         throw error;
       }
       try {
-        return collectRows(statement, options.maxRows);
+        return collectRows(statement, {
+          maxRows: options.maxRows,
+          maxBytes: this.maxResultBytes,
+          isOversizedRowAnError: true,
+        });
       } catch (error) {
         throw sqlFailure('sql', error);
       }
@@ -485,32 +506,27 @@ export class SqliteDriver implements DatabaseDriver {
     }
   }
 
-  private assertReadOnly(statement: Statement, keyword: string): void {
-    const hint = this.isWritable
+  private writeHint(): string {
+    return this.isWritable
       ? 'To change data, use the insert, update or delete tool'
       : 'This server is read-only: it offers insert, update and delete only when started with DATABASE_READONLY=false';
+  }
+
+  /** SQLite's own verdict on what it compiled, after the text check: it catches what the text did not show. */
+  private assertReadOnly(statement: Statement): void {
     if (!statement.readonly) {
       throw new DatabaseError(
         'NOT_READ_ONLY',
         'sql',
-        `query runs only statements that read, and this ${keyword} statement writes to the database. ${hint}`,
+        `query runs only statements that read, and SQLite reports that this one writes to the database. ${this.writeHint()}`,
       );
     }
     if (!statement.reader) {
       throw new DatabaseError(
         'NOT_READ_ONLY',
         'sql',
-        `query runs only statements that return rows (SELECT, WITH … SELECT, VALUES, EXPLAIN), and this ` +
-          `${keyword} statement returns none: it would change the database or the connection. ${hint}`,
-      );
-    }
-    if (!READ_KEYWORDS.has(keyword)) {
-      throw new DatabaseError(
-        'NOT_READ_ONLY',
-        'sql',
-        `${keyword} statements are not run by query, since a PRAGMA can change settings of the whole server. ` +
-          "Read a pragma through its table-valued function, e.g. SELECT * FROM pragma_table_info('users'), or use " +
-          'describe_table',
+        'query runs only statements that return rows (SELECT, WITH … SELECT, VALUES, EXPLAIN), and SQLite reports ' +
+          `that this one returns none. ${this.writeHint()}`,
       );
     }
   }
@@ -559,21 +575,54 @@ function settle<T>(work: () => T): Promise<T> {
   return new Promise((resolve) => resolve(work()));
 }
 
-/** Reads up to `maxRows` rows of a prepared, bound, raw statement, and whether more existed. */
-function collectRows(statement: Statement, maxRows: number): QueryResult {
+interface RowLimits {
+  maxRows: number;
+  /** Bytes of the rows as JSON (`[{…},{…}]`, UTF-8). */
+  maxBytes: number;
+  /** A first row larger than `maxBytes` fails the call (RESULT_TOO_LARGE) instead of giving an empty result. */
+  isOversizedRowAnError?: boolean;
+}
+
+/**
+ * Reads rows of a prepared, bound statement until it ends or a limit is reached, and says which limit cut it. Sizes
+ * are counted value by value as rows arrive, so memory stays within about one row of the byte limit: stepping stops
+ * there, and the rest of the result is never computed.
+ * @throws DatabaseError RESULT_TOO_LARGE when the first row alone exceeds the limit and `isOversizedRowAnError`.
+ */
+function collectRows(statement: Statement, limits: RowLimits): QueryResult {
   statement.safeIntegers(true).raw(true);
   const columns = uniqueNames(statement.columns().map((column) => column.name));
+  // `"name":` once per value.
+  const keyBytes = columns.map((column) => Buffer.byteLength(JSON.stringify(column)) + 1);
   const rows: Row[] = [];
-  let truncated = false;
+  let bytes = 2; // the brackets of the array
+  let truncatedBy: QueryResult['truncated_by'] = null;
   for (const values of statement.iterate() as Iterable<unknown[]>) {
-    // Stepping stops here: the rest of the result is never computed.
-    if (rows.length === maxRows) {
-      truncated = true;
+    if (rows.length === limits.maxRows) {
+      truncatedBy = 'rows';
       break;
     }
+    // Braces, commas between values, and one before every row but the first.
+    let rowBytes = 2 + Math.max(0, values.length - 1) + (rows.length > 0 ? 1 : 0);
+    for (let index = 0; index < values.length && bytes + rowBytes <= limits.maxBytes; index++) {
+      rowBytes += keyBytes[index]! + cellJsonBytes(values[index], limits.maxBytes - bytes - rowBytes);
+    }
+    if (bytes + rowBytes > limits.maxBytes) {
+      if (rows.length === 0 && limits.isOversizedRowAnError) {
+        throw new DatabaseError(
+          'RESULT_TOO_LARGE',
+          'sql',
+          `the first row alone is larger than the result limit of ${limits.maxBytes} bytes of JSON ` +
+            '(DATABASE_MAX_RESULT_BYTES). Select fewer or shorter columns, e.g. length(x) or substr(x, 1, 1000)',
+        );
+      }
+      truncatedBy = 'bytes';
+      break;
+    }
+    bytes += rowBytes;
     rows.push(toRow(columns, values));
   }
-  return { columns, rows, row_count: rows.length, truncated };
+  return { columns, rows, row_count: rows.length, truncated: truncatedBy !== null, truncated_by: truncatedBy };
 }
 
 /** `{":id": 1}` and `{"id": 1}` both bind `:id`; better-sqlite3 wants the bare name. */

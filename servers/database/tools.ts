@@ -13,6 +13,8 @@ import { CELL_VALUE, ROW } from './driver.js';
 export interface DatabaseToolOptions {
   /** The most rows `query` returns; its `limit` argument may only lower it. */
   maxRows: number;
+  /** The most bytes of row JSON `query` returns (the driver enforces it; the description states it). */
+  maxResultBytes: number;
 }
 
 const TABLE_NAME = z
@@ -30,6 +32,13 @@ async function reported<T>(work: Promise<T>): Promise<T> {
     if (error instanceof DatabaseError) throw new ToolError(error.message);
     throw error;
   }
+}
+
+/** `4 MiB`, `1.5 KiB`, `900 bytes`. */
+function describeBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${+(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${+(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} bytes`;
 }
 
 /** Registers the tools on `server`. */
@@ -71,9 +80,11 @@ export function registerDatabaseTools(server: McpServer, driver: DatabaseDriver,
       description:
         `Run one read-only SQL statement (SELECT, WITH … SELECT, VALUES or EXPLAIN; SQLite dialect) and return the ` +
         `rows as objects. Put values in params and refer to them with ? or :name placeholders instead of writing ` +
-        `them into the SQL. At most ${options.maxRows} rows come back; truncated says whether there were more (page ` +
-        `with LIMIT and OFFSET). Integers beyond ±2^53 come back as strings, BLOBs as {"base64": "…"}. Statements ` +
-        `that write, PRAGMA, and several statements at once are refused.`,
+        `them into the SQL. At most ${options.maxRows} rows and ${describeBytes(options.maxResultBytes)} of row JSON ` +
+        `come back; truncated says whether there were more and truncated_by which limit cut them (page with LIMIT ` +
+        `and OFFSET, or select fewer columns). Integers beyond ±2^53 come back as strings, BLOBs as ` +
+        `{"base64": "…"}. Statements that write, PRAGMA (read pragmas as SELECT * FROM pragma_table_info('t')), and ` +
+        `several statements at once are refused.`,
       input: z.strictObject({
         sql: z.string().min(1).describe('One SQL statement, e.g. SELECT name, email FROM users WHERE id = ?'),
         params: z

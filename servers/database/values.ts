@@ -40,6 +40,19 @@ export function toBindValue(value: InputValue): BindValue {
   return value;
 }
 
+/**
+ * The UTF-8 bytes `raw` (a value as better-sqlite3 returns it with `safeIntegers`) takes in a result's JSON once
+ * toCellValue has converted it: `Buffer.byteLength(JSON.stringify(toCellValue(raw)))`, computed without building the
+ * base64 of a BLOB. When the answer is above `atMost`, it may be any number above it: a string longer than that is
+ * not escaped just to learn by how much.
+ */
+export function cellJsonBytes(raw: unknown, atMost = Infinity): number {
+  if (raw instanceof Uint8Array) return '{"base64":""}'.length + 4 * Math.ceil(raw.byteLength / 3);
+  // Every UTF-16 unit takes at least one byte, and the quotes two.
+  if (typeof raw === 'string' && raw.length + 2 > atMost) return raw.length + 2;
+  return Buffer.byteLength(JSON.stringify(toCellValue(raw)));
+}
+
 /** A raw row (values in column order) as an object keyed by the column names. */
 export function toRow(columns: readonly string[], values: readonly unknown[]): Row {
   const row: Row = {};

@@ -75,13 +75,14 @@ describe('database server start-up', () => {
     const { tools } = await server.connection.request('tools/list', {});
     const query = tools.find((tool) => tool.name === 'query')!;
     expect(query.inputSchema.properties?.limit).toMatchObject({ maximum: 3 });
-    expect(query.description).toContain('At most 3 rows come back');
+    expect(query.description).toContain('At most 3 rows and 4 MiB of row JSON come back');
     const result = await server.callTool('query', { sql: 'SELECT id FROM orders ORDER BY id' });
     expect(result.structuredContent).toEqual({
       columns: ['id'],
       rows: [{ id: 1 }, { id: 2 }, { id: 3 }],
       row_count: 3,
       truncated: true,
+      truncated_by: 'rows',
     });
     const tooMany = await server.callTool('query', { sql: 'SELECT 1', limit: 4 });
     expect(tooMany.isError).toBe(true);
@@ -94,12 +95,14 @@ describe('database server start-up', () => {
       DATABASE_PATH: file,
       DATABASE_READONLY: 'maybe',
       DATABASE_MAX_ROWS: 'lots',
+      DATABASE_MAX_RESULT_BYTES: '1k',
     });
     expect(code).toBe(1);
     expect(stderr).toBe(
       'database: invalid configuration:\n' +
         'DATABASE_READONLY: expected true or false, got "maybe"\n' +
-        'DATABASE_MAX_ROWS: expected a whole number from 1 to 100000, got "lots"\n',
+        'DATABASE_MAX_ROWS: expected a whole number from 1 to 100000, got "lots"\n' +
+        'DATABASE_MAX_RESULT_BYTES: expected a whole number of bytes from 1024 to 16777216, got "1k"\n',
     );
     expect(fs.existsSync(path.dirname(file))).toBe(false);
   });

@@ -227,6 +227,7 @@ describe('database server, read-only (the default)', () => {
         ],
         row_count: 2,
         truncated: false,
+        truncated_by: null,
       });
     });
 
@@ -308,9 +309,10 @@ describe('database server, read-only (the default)', () => {
         rows: [{ id: 1 }, { id: 2 }, { id: 3 }, { id: 4 }],
         row_count: 4,
         truncated: true,
+        truncated_by: 'rows',
       });
       const exact = await structured('query', { sql: 'SELECT id FROM orders', limit: 6 });
-      expect(exact).toMatchObject({ row_count: 6, truncated: false });
+      expect(exact).toMatchObject({ row_count: 6, truncated: false, truncated_by: null });
     });
 
     it('stops an endless result at the row limit', async () => {
@@ -338,39 +340,44 @@ describe('database server, read-only (the default)', () => {
       ["INSERT INTO users (name, email) VALUES ('x', 'y')", 'this INSERT statement writes to the database'],
       ["INSERT INTO users (name, email) VALUES ('x', 'y') RETURNING *", 'this INSERT statement writes'],
       ['UPDATE users SET name = 1', 'this UPDATE statement writes'],
-      ['WITH x AS (SELECT 1) DELETE FROM users', 'this WITH statement writes'],
+      ['WITH x AS (SELECT 1) DELETE FROM users', 'this WITH … DELETE statement writes'],
       ['DROP TABLE users', 'this DROP statement writes'],
       ['CREATE TABLE t (x)', 'this CREATE statement writes'],
-      ["ATTACH DATABASE '/tmp/other.db' AS other", 'this ATTACH statement returns none'],
-      ['DETACH other', 'this DETACH statement returns none'],
-      ['BEGIN', 'this BEGIN statement returns none'],
-      ["VACUUM INTO '/tmp/copy.db'", 'this VACUUM statement writes'],
-      ['PRAGMA writable_schema=1', 'this PRAGMA statement returns none'],
-      ['PRAGMA query_only=0', 'this PRAGMA statement returns none'],
+      ["ATTACH DATABASE '/tmp/other.db' AS other", 'this ATTACH statement changes the database or the connection'],
+      ['DETACH other', 'this DETACH statement changes the database or the connection'],
+      ['BEGIN', 'this BEGIN statement changes the database or the connection'],
+      ["VACUUM INTO '/tmp/copy.db'", 'this VACUUM statement changes the database or the connection'],
     ])('refuses %s', async (sql, reason) => {
       const message = await refused('query', { sql });
-      expect(message).toMatch(/^sql: query runs only statements that (read|return rows)/);
+      expect(message).toMatch(/^sql: query runs only statements that read, and /);
       expect(message).toContain(reason);
       expect(message).toContain('DATABASE_READONLY=false');
     });
 
-    it.each(['PRAGMA hard_heap_limit=1', 'PRAGMA table_info(users)', '  /* hidden */ pragma cache_size'])(
-      'refuses the pragma statement %s, pointing to the table-valued form',
-      async (sql) => {
-        expect(await refused('query', { sql })).toContain(
-          "sql: PRAGMA statements are not run by query, since a PRAGMA can change settings of the whole server. Read a pragma through its table-valued function, e.g. SELECT * FROM pragma_table_info('users')",
-        );
-      },
-    );
+    it.each([
+      ['PRAGMA hard_heap_limit=1', 'PRAGMA hard_heap_limit'],
+      ['PRAGMA table_info(users)', 'PRAGMA table_info'],
+      ['  /* hidden */ pragma cache_size', 'PRAGMA cache_size'],
+      ['PRAGMA writable_schema=1', 'PRAGMA writable_schema'],
+      ['PRAGMA query_only=0', 'PRAGMA query_only'],
+    ])('refuses the pragma statement %s, naming it and pointing to the table-valued form', async (sql, name) => {
+      expect(await refused('query', { sql })).toBe(
+        `sql: ${name} is not run by query: SQLite applies a PRAGMA while preparing it, and many change settings of ` +
+          'the whole connection (locks, query_only, LIKE). Read a pragma through its table-valued function, e.g. ' +
+          "SELECT * FROM pragma_table_info('users'), or use describe_table",
+      );
+    });
 
-    it.each(['SELECT 1; DROP TABLE users', 'SELECT 1; SELECT 2', "SELECT ';'; DELETE FROM users"])(
-      'refuses several statements: %s',
-      async (sql) => {
-        expect(await refused('query', { sql })).toBe(
-          'sql: expected exactly one statement, but a ";" is followed by more SQL. Run one statement per query call',
-        );
-      },
-    );
+    it.each([
+      ['SELECT 1; DROP TABLE users', 'DROP TABLE users'],
+      ['SELECT 1; SELECT 2', 'SELECT 2'],
+      ["SELECT ';'; DELETE FROM users", 'DELETE FROM users'],
+    ])('refuses several statements: %s', async (sql, second) => {
+      expect(await refused('query', { sql })).toBe(
+        `sql: expected exactly one statement, but a ";" is followed by more SQL: "${second}". Run one statement ` +
+          'per query call',
+      );
+    });
 
     it('refuses empty SQL and SQL that is only a comment', async () => {
       expect(await refused('query', { sql: '' })).toMatch(/^Invalid arguments for tool query: sql: Too small/);
@@ -380,8 +387,11 @@ describe('database server, read-only (the default)', () => {
     });
 
     it('reports a syntax error or unknown table with the list of tables', async () => {
+      expect(await refused('query', { sql: 'SELECT * FRM users' })).toBe(
+        'sql: near "FRM": syntax error (SQLITE_ERROR). Tables: orders, products, users; describe_table lists the columns of one',
+      );
       expect(await refused('query', { sql: 'SELEC 1' })).toBe(
-        'sql: near "SELEC": syntax error (SQLITE_ERROR). Tables: orders, products, users; describe_table lists the columns of one',
+        'sql: expected a statement starting with SELECT, WITH, VALUES or EXPLAIN, got "SELEC"',
       );
       expect(await refused('query', { sql: 'SELECT * FROM userz' })).toContain('sql: no such table: userz');
       expect(await refused('query', { sql: 'SELECT emial FROM users' })).toContain('sql: no such column: emial');

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_ROWS, loadConfig } from '../../../../servers/database/config.js';
+import { DEFAULT_MAX_RESULT_BYTES } from '../../../../servers/database/driver.js';
 import { SettingsError } from '../../../../src/server/index.js';
 
 describe('loadConfig', () => {
@@ -9,7 +10,9 @@ describe('loadConfig', () => {
       path: path.join('/data', 'mcp-host', 'demo.db'),
       isWritable: false,
       maxRows: DEFAULT_MAX_ROWS,
+      maxResultBytes: DEFAULT_MAX_RESULT_BYTES,
     });
+    expect(DEFAULT_MAX_RESULT_BYTES).toBe(4 * 1024 * 1024);
   });
 
   it.skipIf(process.platform === 'win32')(
@@ -36,6 +39,17 @@ describe('loadConfig', () => {
 
   it('reads DATABASE_MAX_ROWS', () => {
     expect(loadConfig({ DATABASE_MAX_ROWS: '25' }).maxRows).toBe(25);
+  });
+
+  it('reads DATABASE_MAX_RESULT_BYTES', () => {
+    expect(loadConfig({ DATABASE_MAX_RESULT_BYTES: '2048' }).maxResultBytes).toBe(2048);
+    expect(loadConfig({ DATABASE_MAX_RESULT_BYTES: ' ' }).maxResultBytes).toBe(DEFAULT_MAX_RESULT_BYTES);
+  });
+
+  it.each(['1023', '16777217', '4MiB', '1e6', '-1', '2.5'])('refuses DATABASE_MAX_RESULT_BYTES=%s', (value) => {
+    expect(() => loadConfig({ DATABASE_MAX_RESULT_BYTES: value })).toThrow(
+      `DATABASE_MAX_RESULT_BYTES: expected a whole number of bytes from 1024 to 16777216, got ${JSON.stringify(value)}`,
+    );
   });
 
   it('names every bad variable and what was expected', () => {

@@ -218,3 +218,85 @@ describe('SqliteDriver on a database with a broken view', () => {
     }
   });
 });
+
+describe('SqliteDriver result size limit', () => {
+  let dir: string;
+  let driver: SqliteDriver;
+  /** Every row of `notes` as the JSON the driver would return without a limit. */
+  let allRows: unknown[];
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'db-bytes-'));
+    const file = path.join(dir, 'bytes.db');
+    const db = new Database(file);
+    db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT, data BLOB)');
+    const insert = db.prepare('INSERT INTO notes (body, data) VALUES (?, ?)');
+    for (let index = 0; index < 40; index++) {
+      insert.run(`ünïcode "quoted" ${'x'.repeat(index * 7)}`, Buffer.alloc(index % 5, index));
+    }
+    db.close();
+    allRows = (await new SqliteDriver({ path: file }).query('SELECT * FROM notes', undefined, { maxRows: 100 })).rows;
+    driver = new SqliteDriver({ path: file, maxResultBytes: 2048 });
+  });
+
+  afterAll(() => {
+    driver.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
+
+  it('returns the longest prefix of rows whose JSON fits, and says bytes cut it', async () => {
+    const result = await driver.query('SELECT * FROM notes ORDER BY id', undefined, { maxRows: 100 });
+    expect(result).toMatchObject({ truncated: true, truncated_by: 'bytes' });
+    expect(result.rows).toEqual(allRows.slice(0, result.row_count));
+    expect(jsonBytes(result.rows)).toBeLessThanOrEqual(2048);
+    expect(jsonBytes(allRows.slice(0, result.row_count + 1))).toBeGreaterThan(2048);
+  });
+
+  it('counts exactly: a limit of the JSON size of n rows returns n rows, a byte less returns n - 1', async () => {
+    const first = allRows.findIndex((_row, index) => jsonBytes(allRows.slice(0, index + 1)) > 1024) + 1;
+    for (const count of [first, first + 3]) {
+      const exact = jsonBytes(allRows.slice(0, count));
+      for (const [limit, expected] of [
+        [exact, count],
+        [exact - 1, count - 1],
+      ] as const) {
+        const sized = new SqliteDriver({ path: driver.location, maxResultBytes: limit });
+        try {
+          const result = await sized.query('SELECT * FROM notes ORDER BY id', undefined, { maxRows: 100 });
+          expect(result, `limit ${limit}`).toMatchObject({ row_count: expected, truncated_by: 'bytes' });
+        } finally {
+          sized.close();
+        }
+      }
+    }
+  });
+
+  it('says rows cut it when the row limit comes first', async () => {
+    const result = await driver.query('SELECT id FROM notes', undefined, { maxRows: 3 });
+    expect(result).toMatchObject({ row_count: 3, truncated: true, truncated_by: 'rows' });
+  });
+
+  it('refuses a first row larger than the limit, naming the limit and what to do', async () => {
+    const error = await driver.query("SELECT printf('%.*c', 5000, 'x') AS big", undefined, { maxRows: 10 }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(DatabaseError);
+    expect(error).toMatchObject({
+      code: 'RESULT_TOO_LARGE',
+      message:
+        'sql: the first row alone is larger than the result limit of 2048 bytes of JSON (DATABASE_MAX_RESULT_BYTES). ' +
+        'Select fewer or shorter columns, e.g. length(x) or substr(x, 1, 1000)',
+    });
+  });
+
+  it('shows in a sample only the rows that fit', async () => {
+    const sample = await driver.sampleRows('notes', 100);
+    expect(sample.rows).toEqual(allRows.slice(0, sample.row_count));
+    expect(sample.truncated_by).toBe('bytes');
+    const tiny = await driver.query('SELECT 1 AS one', undefined, { maxRows: 1 });
+    expect(tiny).toEqual({ columns: ['one'], rows: [{ one: 1 }], row_count: 1, truncated: false, truncated_by: null });
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toBindValue, toCellValue, toRow, uniqueNames } from '../../../../servers/database/values.js';
+import { cellJsonBytes, toBindValue, toCellValue, toRow, uniqueNames } from '../../../../servers/database/values.js';
 
 describe('toCellValue', () => {
   it('keeps strings, finite numbers and null', () => {
@@ -76,5 +76,41 @@ describe('uniqueNames and toRow', () => {
       id_2: 2,
       data: { base64: 'aGk=' },
     });
+  });
+});
+
+describe('cellJsonBytes', () => {
+  const jsonBytes = (raw: unknown) => Buffer.byteLength(JSON.stringify(toCellValue(raw)));
+
+  it.each([
+    ['null', null],
+    ['a small integer', 42n],
+    ['a big integer', 9223372036854775807n],
+    ['a negative big integer', -9007199254740993n],
+    ['a REAL', 0.1 + 0.2],
+    ['a huge REAL', 1e300],
+    ['infinity', -Infinity],
+    ['an empty string', ''],
+    ['ASCII', 'Ada Lovelace'],
+    ['quotes and control characters', '"\\\n\u0001\t'],
+    ['multi-byte UTF-8', 'Grüße, 東京 🚀'],
+    ['a lone surrogate', '\ud800x'],
+    ['an empty BLOB', Buffer.alloc(0)],
+    ['BLOBs of every padding', Buffer.from([1])],
+    ['a two-byte BLOB', Buffer.from([1, 2])],
+    ['a three-byte BLOB', Buffer.from([1, 2, 3])],
+    ['a BLOB view', new Uint8Array([9, 8, 7, 6]).subarray(1)],
+  ])('is the exact size of %s as result JSON', (_name, raw) => {
+    expect(cellJsonBytes(raw)).toBe(jsonBytes(raw));
+  });
+
+  it('knows a BLOB is too large without encoding it', () => {
+    expect(cellJsonBytes(Buffer.alloc(3_000_000))).toBe(13 + 4_000_000);
+  });
+
+  it('says a string is too large without escaping it, and never below the real size', () => {
+    const text = '"'.repeat(1000);
+    expect(cellJsonBytes(text, 500)).toBeGreaterThan(500);
+    expect(cellJsonBytes(text, 5000)).toBe(jsonBytes(text));
   });
 });
