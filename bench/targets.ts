@@ -39,7 +39,7 @@ function medianOf(series: Series | undefined): number | undefined {
 export function checkTargets(results: BenchResults): TargetCheck[] {
   const { cold, throughput, big, discovery } = results;
   const coldCase = (id: string) => cold?.cases.find((item) => item.id === id)?.series;
-  const pipelined = (client: 'ours' | 'sdk', server: 'ours' | 'sdk' | 'bare') =>
+  const pipelined = (client: 'ours' | 'sdk' | 'host', server: 'ours' | 'sdk' | 'bare') =>
     medianOf(throughput ? findPair(throughput, client, server)?.pipelinedPerSecond : undefined);
   const bigRow = (variant: 'ours' | 'bare') => (big ? findBigRow(big, variant, BIG_TARGET_BYTES) : undefined);
   const discovered = (stack: 'ours' | 'bare') =>
@@ -76,6 +76,12 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       'pipelined calls/s, our client ÷ SDK client (both against the bare server)',
       '≥ 2×',
       { value: pipelined('ours', 'bare'), reference: pipelined('sdk', 'bare'), missing: 'throughput not run' },
+      (r) => r >= 2,
+    ),
+    check(
+      'pipelined calls/s, `host.callTool` ÷ SDK client (both against the bare server)',
+      '≥ 2×',
+      { value: pipelined('host', 'bare'), reference: pipelined('sdk', 'bare'), missing: 'throughput not run' },
       (r) => r >= 2,
     ),
     check(

@@ -7,7 +7,8 @@
  */
 import { fileURLToPath } from 'node:url';
 
-export const STACKS = ['ours', 'sdk', 'bare'] as const;
+/** `host` is a client only (the host library over our client); as a server it means ours. */
+export const STACKS = ['ours', 'sdk', 'bare', 'host'] as const;
 export type StackName = (typeof STACKS)[number];
 
 export interface ConnectOptions {
@@ -39,6 +40,8 @@ export async function loadStack(name: StackName): Promise<Connect> {
       return (await import('./sdk.js')).connect;
     case 'bare':
       return (await import('./bare.js')).connect;
+    case 'host':
+      return (await import('./host.js')).connect;
   }
 }
 
@@ -58,7 +61,7 @@ export function serverScript(name: StackName): string {
   const relative =
     name === 'bare'
       ? '../bare/server.js'
-      : name === 'ours'
+      : name === 'ours' || name === 'host'
         ? '../servers/ours-bundle/index.js'
         : `../servers/${name}.js`;
   return fileURLToPath(new URL(relative, import.meta.url));

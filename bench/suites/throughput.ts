@@ -33,6 +33,7 @@ const PAIRS: [StackName, StackName][] = [
   ['sdk', 'bare'],
   ['bare', 'ours'],
   ['bare', 'sdk'],
+  ['host', 'bare'],
 ];
 
 export function findPair(result: ThroughputSuiteResult, client: StackName, server: StackName): PairResult | undefined {

@@ -185,14 +185,14 @@ export class CliContext {
         lease.release();
       }
     }
-    const { Host } = await (hostModule ?? import('../host/host.js'));
-    const prestarted = this.prestarted();
-    const host = new Host({
+    const { createHost, stdioConnector } = await (hostModule ?? import('../host/host.js'));
+    const host = createHost({
       config,
       env: this.io.env,
+      // The one spawner: it takes over a server the early start launched when that is exactly what it would start.
+      connectors: { stdio: stdioConnector(this.io.env, this.prestarted()) },
       ...(this.options.timeoutMs !== undefined && { timeoutMs: this.options.timeoutMs }),
       ...hooks,
-      ...(prestarted && { prestarted }),
     });
     this.host = host;
     let closing: Promise<void> | undefined;

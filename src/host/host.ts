@@ -1,14 +1,14 @@
 /**
  * The host: one pool of clients per configured server (one per replica), started on demand and in parallel, with
- * routing of `server.tool` calls, resource reads and prompts, the tools policy, the result cache, and a fast,
- * complete shutdown.
+ * the tools policy, the result cache, a catalog of everything every server offers under qualified names
+ * (`server.tool`), and a fast, complete shutdown. Build one with `createHost`.
  */
 
-import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import type { CallOptions, ClientHooks, McpClient, McpClientOptions } from '../client/index.js';
-import { McpHostError, isMcpHostError } from '../protocol/errors.js';
+import { McpHostError } from '../protocol/errors.js';
 import type { InvalidMessage } from '../protocol/connection.js';
-import { StdioTransport } from '../protocol/stdio/stdio-transport.js';
+import { NOTIFICATION } from '../protocol/methods.js';
 import type {
   CallToolResult,
   GetPromptResult,
@@ -20,48 +20,32 @@ import type {
   ServerCapabilities,
   Tool,
 } from '../protocol/types.js';
-import type { LoadedConfig, ServerConfig, StdioServerConfig } from './config.js';
+import { qualifiedName, splitQualifiedName } from './catalog.js';
+import type { Catalog, CatalogChange, ListKind } from './catalog.js';
+import { parseConfig } from './config.js';
+import type { LoadedConfig, ServerConfig } from './config.js';
+import { toServerError } from './connector.js';
+import type { Connectors, ServerConnector } from './connector.js';
 import { ToolPolicy } from './policy.js';
 import { ResultCache, TOOL_PREFIX, resourceKey, toolKey } from './result-cache.js';
-import { spawnServerProcess } from './server-process.js';
-import { serverSpawnSpec } from './spawn-spec.js';
-import type { SpawnSpec } from './spawn-spec.js';
+import { DEFAULT_SHUTDOWN_TERM_MS, stdioConnector } from './stdio-connector.js';
 import { ServerPool } from './server-pool.js';
-import type { ReplicaLink, ReplicaStats } from './server-pool.js';
+import type { ReplicaStats } from './server-pool.js';
 import { suggest } from './suggest.js';
+
+// The CLI's early start hands its processes to the stdio connector; it loads this module alone, so they pass here.
+export { DEFAULT_SHUTDOWN_TERM_MS, stdioConnector };
+export type { Prestarted } from './stdio-connector.js';
 
 /** How long the host waits, after its work is done, for servers to exit on their own before ending them. */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 100;
-/** After SIGTERM, how long before SIGKILL. */
-export const DEFAULT_SHUTDOWN_TERM_MS = 500;
-/** How long a closed pipe waits for the process's exit status, to explain why it closed. */
-const EXIT_REASON_WAIT_MS = 1_000;
-
-/** What a connector needs to make one replica reachable. */
-export interface ConnectorRequest {
-  config: StdioServerConfig;
-  /** Which replica (0-based). */
-  replica: number;
-  /** The host's hooks and diagnostics for the client. */
-  clientOptions: McpClientOptions;
-  /** Largest message accepted from the server. @default 64 MiB */
-  maxMessageBytes?: number;
-  /** Each stderr line of the replica, when it has one. */
-  onStderrLine?: (line: string) => void;
-  /** Signal and timeout for the handshake. */
-  options: CallOptions;
-}
-
-/**
- * Makes one replica of a server reachable, handshake done. Today that is `spawnConnector` (stdio); it is the seam
- * where the Streamable HTTP transport will plug in.
- */
-export type ServerConnector = (request: ConnectorRequest) => Promise<ReplicaLink>;
 
 export interface HostOptions {
   config: LoadedConfig;
   /** The host's environment: the source of the allow-listed variables servers inherit. */
   env: NodeJS.ProcessEnv;
+  /** How each kind of entry is reached; `stdio` defaults to spawning the process. */
+  connectors?: Connectors;
   clientInfo?: Implementation;
   /** Per-request timeout unless the server's `timeoutMs` or the call says otherwise. @default 60_000 */
   timeoutMs?: number;
@@ -74,17 +58,33 @@ export interface HostOptions {
   onInvalidMessage?: (server: string, problem: InvalidMessage) => void;
   /** A replica that died and is being replaced. */
   onReplicaRestart?: (server: string, replica: number, reason: McpHostError) => void;
-  /**
-   * Server processes started before the host (the CLI's early start): asked first whenever a server is to start,
-   * and taken over only if exactly that process would have been started.
-   */
-  prestarted?: Prestarted;
 }
 
-/** See `HostOptions.prestarted`. */
-export interface Prestarted {
-  /** The running process for `server` started as `spec`, once; otherwise undefined. */
-  take(server: string, spec: SpawnSpec): ChildProcess | undefined;
+/** `createHost`'s options: a loaded config, or server entries as a plain object in any editor's format. */
+export interface CreateHostOptions extends Omit<HostOptions, 'config' | 'env'> {
+  /** A config from `loadConfig` or `parseConfig`. */
+  config?: LoadedConfig;
+  /** Server entries by name, as under `mcpServers` in a config file; checked as a config file is. */
+  servers?: Record<string, unknown>;
+  /** @default process.env */
+  env?: NodeJS.ProcessEnv;
+  /** Where relative `cwd` values of `servers` point. @default process.cwd() */
+  cwd?: string;
+}
+
+/**
+ * Builds a host from a config or from plain server entries. Nothing starts until a server is used.
+ * @throws McpHostError `CONFIG_INVALID` naming each bad field of `servers`; `USAGE` when neither or both are given.
+ */
+export function createHost(options: CreateHostOptions): Host {
+  const { config, servers, cwd = process.cwd(), env = process.env, ...rest } = options;
+  if ((config === undefined) === (servers === undefined)) {
+    throw new McpHostError('USAGE', 'createHost: give either `config` or `servers`');
+  }
+  const loaded =
+    config ??
+    parseConfig(JSON.stringify({ mcpServers: servers }), path.join(cwd, 'servers'), env, { displayPath: 'servers' });
+  return new Host({ ...rest, config: loaded, env });
 }
 
 /** A running server replica with its client. */
@@ -122,19 +122,34 @@ export interface ReplicaPing {
 }
 
 interface ServerState {
-  config: StdioServerConfig;
+  config: ServerConfig;
   pool: ServerPool;
   policy: ToolPolicy;
   cache: ResultCache | undefined;
-  /** The tool list, kept until the server says it changed. */
-  tools: Promise<Tool[]> | undefined;
+  /** Each list, kept until the server says it changed (`list_changed`); a failed listing is not kept. */
+  lists: Partial<Record<ListName, Promise<unknown[]>>>;
+  /** Tools by name, kept with `lists.tools`, for what a call needs to know of its tool. */
+  toolsByName: Promise<Map<string, Tool>> | undefined;
 }
+
+type ListName = 'tools' | 'resources' | 'resourceTemplates' | 'prompts';
+
+/** Which cached lists each `list_changed` notification voids. */
+const LIST_CHANGED: Record<ListKind, { method: string; lists: ListName[] }> = {
+  tools: { method: NOTIFICATION.TOOLS_LIST_CHANGED, lists: ['tools'] },
+  resources: { method: NOTIFICATION.RESOURCES_LIST_CHANGED, lists: ['resources', 'resourceTemplates'] },
+  prompts: { method: NOTIFICATION.PROMPTS_LIST_CHANGED, lists: ['prompts'] },
+};
 
 export class Host {
   private readonly states = new Map<string, ServerState>();
+  private readonly catalogListeners = new Set<(change: CatalogChange) => void>();
+  private readonly connectors: Connectors;
   private isClosing = false;
 
-  constructor(private readonly options: HostOptions) {}
+  constructor(private readonly options: HostOptions) {
+    this.connectors = { stdio: stdioConnector(options.env), ...options.connectors };
+  }
 
   /** The configuration this host runs. */
   get config(): LoadedConfig {
@@ -147,10 +162,11 @@ export class Host {
   }
 
   /**
-   * The config of one server.
-   * @throws McpHostError `SERVER_NOT_FOUND` with a suggestion, or `CONFIG_INVALID` for a disabled or HTTP server.
+   * The config of one server, if it can be used.
+   * @throws McpHostError `SERVER_NOT_FOUND` with a suggestion; `CONFIG_INVALID` for a disabled server, one whose
+   * config has problems, or a kind of entry this host has no connector for.
    */
-  serverConfig(name: string): StdioServerConfig {
+  serverConfig(name: string): ServerConfig {
     const server = this.options.config.servers.find((entry) => entry.name === name);
     if (!server) {
       const names = this.options.config.servers.map((entry) => entry.name);
@@ -160,7 +176,7 @@ export class Host {
         { server: name, available: names },
       );
     }
-    return requireStdio(server, this.options.config.path);
+    return this.requireUsable(server);
   }
 
   /** A ready replica of the server (the least busy), starting one if none runs, handshake included. */
@@ -188,6 +204,39 @@ export class Host {
     return settleEach(names, (name) => this.describe(name, options));
   }
 
+  /**
+   * Everything the servers offer, under qualified names, listed in parallel and kept until a server announces a
+   * change (then `onCatalogChange` listeners hear of it, and the next call lists that server again). A server that
+   * fails is reported in `failures`, never hiding the others.
+   */
+  async catalog(names: string[] = this.serverNames(), options: CallOptions = {}): Promise<Catalog> {
+    const described = await this.discover(names, options);
+    const catalog: Catalog = { tools: [], resources: [], resourceTemplates: [], prompts: [], failures: [] };
+    for (const result of described) {
+      if (!result.ok) {
+        catalog.failures.push({ server: result.name, error: result.error });
+        continue;
+      }
+      const { name: server, tools, resources, resourceTemplates, prompts } = result.value;
+      const entry = <T extends { name: string }>(value: T) => ({
+        server,
+        qualifiedName: qualifiedName(server, value.name),
+        value,
+      });
+      catalog.tools.push(...tools.map(entry));
+      catalog.resources.push(...resources.map(entry));
+      catalog.resourceTemplates.push(...resourceTemplates.map(entry));
+      catalog.prompts.push(...prompts.map(entry));
+    }
+    return catalog;
+  }
+
+  /** Hears of every change to the catalog (a server's `list_changed`). Returns the unsubscribe function. */
+  onCatalogChange(listener: (change: CatalogChange) => void): () => void {
+    this.catalogListeners.add(listener);
+    return () => this.catalogListeners.delete(listener);
+  }
+
   /** Pings one replica of each server in parallel; the value is the round-trip time in milliseconds. */
   ping(names: string[] = this.serverNames(), options: CallOptions = {}): Promise<Settled<number>[]> {
     return settleEach(names, async (name) => {
@@ -203,11 +252,11 @@ export class Host {
       await pool.startAll();
       return Promise.all(
         pool.replicas().map(async ({ slot, link, error }): Promise<ReplicaPing> => {
-          if (!link) return { replica: slot, error: toHostError(error, name) };
+          if (!link) return { replica: slot, error: toServerError(error, name) };
           try {
             return { replica: slot, pid: link.pid, ms: await timed(() => link.client.ping(options)) };
           } catch (failure) {
-            return { replica: slot, pid: link.pid, error: toHostError(failure, name) };
+            return { replica: slot, pid: link.pid, error: toServerError(failure, name) };
           }
         }),
       );
@@ -222,20 +271,17 @@ export class Host {
   /** The server's tools that the policy allows, kept until the server sends `tools/list_changed`. */
   async listTools(server: string, options: CallOptions = {}): Promise<Tool[]> {
     const state = this.state(server, options);
-    if (!state.tools) {
-      state.tools = state.pool.run((link) => link.client.listTools(options));
-      state.tools.catch(() => (state.tools = undefined)); // a failed listing is not kept
-    }
-    return (await state.tools).filter((tool) => state.policy.isAllowed(tool.name));
+    const tools = await this.list(state, 'tools', (client) => client.listTools(options));
+    return tools.filter((tool) => state.policy.isAllowed(tool.name));
   }
 
   /** Finds a tool's declaration. @throws McpHostError `DENIED` by policy, `NOT_FOUND` with a suggestion. */
   async findTool(server: string, tool: string, options: CallOptions = {}): Promise<Tool> {
-    this.state(server, options).policy.assertAllowed(server, tool);
-    const tools = await this.listTools(server, options);
-    const found = tools.find((entry) => entry.name === tool);
+    const state = this.state(server, options);
+    state.policy.assertAllowed(server, tool);
+    const found = (await this.toolsByName(state, options)).get(tool);
     if (!found) {
-      const names = tools.map((entry) => entry.name);
+      const names = (await this.listTools(server, options)).map((entry) => entry.name);
       throw new McpHostError('NOT_FOUND', `Server ${server} has no tool "${tool}"${suggest(tool, names)}`, {
         server,
         tool,
@@ -246,24 +292,23 @@ export class Host {
   }
 
   /**
-   * Calls a tool on the least busy replica. A tool failure is a result with `isError: true`, not an exception.
-   * Results of read-only tools come from the cache when the server has one.
-   * @throws McpHostError `DENIED` (before anything reaches the server), and the client's errors.
+   * Calls `server.tool` on the least busy replica of the server. A tool failure is a result with `isError: true`,
+   * not an exception. Results of read-only tools come from the cache when the server has one.
+   * @throws McpHostError `USAGE` for a name that is not `server.tool`, `DENIED` (before anything reaches the
+   * server), and the client's errors.
    */
-  async callTool(
-    server: string,
-    tool: string,
-    args: Record<string, unknown>,
-    options: CallOptions = {},
-  ): Promise<CallToolResult> {
+  async callTool(name: string, args: Record<string, unknown>, options: CallOptions = {}): Promise<CallToolResult> {
+    const [server, tool] = splitQualifiedName(name);
     const state = this.state(server, options);
     state.policy.assertAllowed(server, tool);
-    const cache = state.cache && (await this.isReadOnly(server, tool, options)) ? state.cache : undefined;
-    const key = cache && toolKey(tool, args);
-    const cached = key === undefined ? undefined : cache?.get<CallToolResult>(key);
+    const { cache } = state;
+    if (cache === undefined) return state.pool.run((link) => link.client.callTool(tool, args, options));
+    const isReadOnly = (await this.toolsByName(state, options)).get(tool)?.annotations?.readOnlyHint === true;
+    const key = isReadOnly ? toolKey(tool, args) : undefined;
+    const cached = key === undefined ? undefined : cache.get<CallToolResult>(key);
     if (cached) return cached;
     const result = await state.pool.run((link) => link.client.callTool(tool, args, options));
-    if (key !== undefined && !result.isError) cache?.set(key, result);
+    if (key !== undefined && !result.isError) cache.set(key, result);
     return result;
   }
 
@@ -310,10 +355,10 @@ export class Host {
     let state = this.states.get(name);
     if (state) return state;
     const config = this.serverConfig(name);
-    const connector = spawnConnector(this.options.env, this.options.prestarted);
+    const connector = this.connectorFor(config);
     const pool = new ServerPool({
       name,
-      replicas: config.replicas,
+      replicas: config.kind === 'stdio' ? config.replicas : 1,
       start: async (index) => {
         const { onServerStderr } = this.options;
         const link = await connector({
@@ -324,32 +369,81 @@ export class Host {
           onStderrLine: onServerStderr && ((line) => onServerStderr(name, line)),
           options, // the client's default timeout is already the server's `timeoutMs` (see clientOptions)
         });
-        this.watch(state!, link.client);
+        this.watch(name, state!, link.client);
         return link;
       },
       onRestart: (index, reason) => this.options.onReplicaRestart?.(name, index, reason),
     });
+    const stdio = config.kind === 'stdio' ? config : undefined;
     state = {
       config,
       pool,
-      policy: new ToolPolicy(config.tools),
-      cache: config.cache ? new ResultCache(config.cache.ttlMs) : undefined,
-      tools: undefined,
+      policy: new ToolPolicy(stdio?.tools),
+      cache: stdio?.cache ? new ResultCache(stdio.cache.ttlMs) : undefined,
+      lists: {},
+      toolsByName: undefined,
     };
     this.states.set(name, state);
     return state;
   }
 
-  /** Keeps the tool list and the cache true to what the server announces. */
-  private watch(state: ServerState, client: McpClient): void {
-    client.onNotification('notifications/tools/list_changed', () => {
-      state.tools = undefined;
-      state.cache?.invalidate(TOOL_PREFIX);
-    });
+  private connectorFor(config: ServerConfig): ServerConnector {
+    const connector = this.connectors[config.kind] as ServerConnector | undefined;
+    if (connector) return connector;
+    const where = config.kind === 'http' ? ` (${config.url})` : '';
+    throw new McpHostError(
+      'CONFIG_INVALID',
+      `Server ${config.name} cannot be reached: it is a ${config.kind} entry${where}, and this host has no connector for ${config.kind} servers`,
+      { server: config.name },
+    );
+  }
+
+  /** A list of one server, from what is kept or from the server (then kept until it changes). */
+  private list<T>(state: ServerState, list: ListName, fetch: (client: McpClient) => Promise<T[]>): Promise<T[]> {
+    let kept = state.lists[list] as Promise<T[]> | undefined;
+    if (!kept) {
+      kept = state.pool.run((link) => fetch(link.client));
+      state.lists[list] = kept;
+      kept.catch(() => {
+        if (state.lists[list] === kept) delete state.lists[list];
+      });
+    }
+    return kept;
+  }
+
+  private toolsByName(state: ServerState, options: CallOptions): Promise<Map<string, Tool>> {
+    const tools = this.list(state, 'tools', (client) => client.listTools(options));
+    if (!state.toolsByName || state.lists.tools !== tools) {
+      state.toolsByName = tools.then((list) => new Map(list.map((tool) => [tool.name, tool])));
+    }
+    return state.toolsByName;
+  }
+
+  /** Keeps the lists and the cache true to what the server announces, and tells the catalog's listeners. */
+  private watch(server: string, state: ServerState, client: McpClient): void {
+    for (const [kind, { method, lists }] of Object.entries(LIST_CHANGED) as [
+      ListKind,
+      (typeof LIST_CHANGED)[ListKind],
+    ][]) {
+      client.onNotification(method as typeof NOTIFICATION.TOOLS_LIST_CHANGED, () => {
+        for (const list of lists) delete state.lists[list];
+        if (kind === 'tools') {
+          state.toolsByName = undefined;
+          state.cache?.invalidate(TOOL_PREFIX);
+        }
+        for (const listener of [...this.catalogListeners]) {
+          try {
+            listener({ server, kind });
+          } catch {
+            // A listener's bug must not stop the others, nor the notification.
+          }
+        }
+      });
+    }
     client.onNotification('notifications/resources/updated', ({ uri }) => state.cache?.invalidate(resourceKey(uri)));
   }
 
-  private clientOptions(config: StdioServerConfig): McpClientOptions {
+  private clientOptions(config: ServerConfig): McpClientOptions {
     const { name } = config;
     const { onInvalidMessage } = this.options;
     return {
@@ -357,24 +451,20 @@ export class Host {
       clientInfo: this.options.clientInfo,
       hooks: this.options.hooks,
       // The one place a server's `timeoutMs` applies: every request without its own timeout, handshake included.
-      defaultTimeoutMs: config.timeoutMs ?? this.options.timeoutMs,
+      defaultTimeoutMs: (config.kind === 'stdio' ? config.timeoutMs : undefined) ?? this.options.timeoutMs,
       onInvalidMessage: onInvalidMessage && ((problem) => onInvalidMessage(name, problem)),
     };
   }
 
-  private async isReadOnly(server: string, tool: string, options: CallOptions): Promise<boolean> {
-    const tools = await this.listTools(server, options);
-    return tools.find((entry) => entry.name === tool)?.annotations?.readOnlyHint === true;
-  }
-
   private async describe(name: string, options: CallOptions): Promise<ServerDescription> {
+    const state = this.state(name, options);
     const { client } = await this.connect(name, options);
     const capabilities = client.serverCapabilities ?? {};
     const [tools, resources, resourceTemplates, prompts] = await Promise.all([
       capabilities.tools ? this.listTools(name, options) : [],
-      capabilities.resources ? client.listResources(options) : [],
-      capabilities.resources ? client.listResourceTemplates(options) : [],
-      capabilities.prompts ? client.listPrompts(options) : [],
+      capabilities.resources ? this.list(state, 'resources', (c) => c.listResources(options)) : [],
+      capabilities.resources ? this.list(state, 'resourceTemplates', (c) => c.listResourceTemplates(options)) : [],
+      capabilities.prompts ? this.list(state, 'prompts', (c) => c.listPrompts(options)) : [],
     ]);
     return {
       name,
@@ -388,84 +478,24 @@ export class Host {
       prompts,
     };
   }
-}
 
-/**
- * The stdio connector: spawn the server in its own process group with a minimal environment, connect a client
- * to its stdio, and perform the handshake. A server that dies first fails with its exit code and stderr tail.
- */
-export function spawnConnector(hostEnv: NodeJS.ProcessEnv, prestarted?: Prestarted): ServerConnector {
-  return async ({ config, clientOptions, maxMessageBytes, onStderrLine, options }) => {
-    const { name } = config;
-    const spec = serverSpawnSpec(config, hostEnv);
-    const adopt = prestarted?.take(name, spec);
-    const process = spawnServerProcess({ name, ...spec, onStderrLine, ...(adopt && { adopt }) });
-    // Loaded now, not with this module: the client loads while the server boots, so a cold command's start-up
-    // overlaps with the server's.
-    const { McpClient: Client } = await import('../client/index.js');
-    const exitReason = (): Promise<Error | undefined> =>
-      Promise.race([process.exited.then(() => process.exitError()), delay(EXIT_REASON_WAIT_MS)]);
-    const transport = new StdioTransport(process.stdout, process.stdin, { maxMessageBytes });
-    const client = new Client(transport, { ...clientOptions, closeReason: exitReason });
-    // And the other way round: a connection that failed while the process runs (a message over the size limit, a
-    // broken pipe) leaves a process nobody can talk to. End it, so the pool replaces the replica for that reason.
-    let brokenConnection: McpHostError | undefined;
-    let isClosing = false;
-    client.onClose((error) => {
-      if (isClosing || !process.isRunning) return;
-      brokenConnection = toHostError(error, name);
-      void process.close({ graceMs: 0, termMs: DEFAULT_SHUTDOWN_TERM_MS });
-    });
-    // The pipe may stay open after the server died (a grandchild holds it): the exit alone must fail pending calls.
-    const gone = process.exited.then(() => {
-      const reason = brokenConnection ?? process.exitError();
-      client.close(reason);
-      return reason;
-    });
-    try {
-      // Whichever comes first: the handshake, or the process dying (then the error carries its exit and stderr).
-      await Promise.race([client.initialize(options), gone.then((reason) => Promise.reject(reason))]);
-    } catch (error) {
-      isClosing = true;
-      client.close();
-      const timeout = handshakeTimeout(error);
-      if (timeout) {
-        await process.close({ graceMs: 0, termMs: DEFAULT_SHUTDOWN_TERM_MS });
-        throw new McpHostError(
-          'HANDSHAKE_FAILED',
-          `Server ${name} did not answer initialize within ${timeout.context.timeoutMs} ms`,
-          { ...timeout.context, server: name, stderrTail: process.stderrTail() },
-        );
-      }
-      // A server that died during the handshake is the cause; the closed pipe is only the symptom.
-      const died = await Promise.race([gone, delay(EXIT_REASON_WAIT_MS)]);
-      await process.close({ graceMs: 0, termMs: DEFAULT_SHUTDOWN_TERM_MS });
-      throw died ?? withStderr(toHostError(error, name), process.stderrTail());
+  private requireUsable(server: ServerConfig): ServerConfig {
+    const configPath = this.options.config.path;
+    if (server.disabled) {
+      throw new McpHostError('CONFIG_INVALID', `Server ${server.name} is disabled in the config`, {
+        server: server.name,
+      });
     }
-    return {
-      client,
-      pid: process.pid,
-      gone,
-      stderrTail: () => process.stderrTail(),
-      close: async (closeOptions) => {
-        isClosing = true; // a close we asked for keeps its grace period
-        client.close(new McpHostError('CANCELLED', 'The host is shutting down', { server: name }));
-        await process.close(closeOptions);
-      },
-    };
-  };
-}
-
-/** The timeout behind a failed handshake, whether the client reported it as such or as HANDSHAKE_FAILED. */
-function handshakeTimeout(error: unknown): McpHostError | undefined {
-  if (isMcpHostError(error, 'REQUEST_TIMEOUT')) return error;
-  if (isMcpHostError(error, 'HANDSHAKE_FAILED') && isMcpHostError(error.cause, 'REQUEST_TIMEOUT')) return error.cause;
-  return undefined;
-}
-
-/** Resolves with undefined after `ms`, without keeping the process alive. */
-function delay(ms: number): Promise<undefined> {
-  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
+    if (server.kind === 'stdio' && server.unresolved) {
+      const problems = server.unresolved.map((problem) => `${configPath}: ${problem}`);
+      throw new McpHostError('CONFIG_INVALID', problems.join('\n'), {
+        server: server.name,
+        file: configPath,
+        problems,
+      });
+    }
+    return server;
+  }
 }
 
 async function timed(work: () => Promise<unknown>): Promise<number> {
@@ -480,42 +510,8 @@ async function settleEach<T>(names: string[], run: (name: string) => Promise<T>)
       try {
         return { name, ok: true, value: await run(name) };
       } catch (error) {
-        return { name, ok: false, error: toHostError(error, name) };
+        return { name, ok: false, error: toServerError(error, name) };
       }
     }),
   );
-}
-
-function requireStdio(server: ServerConfig, configPath: string): StdioServerConfig {
-  if (server.kind !== 'stdio') {
-    throw new McpHostError(
-      'CONFIG_INVALID',
-      `Server ${server.name} is an HTTP server (${server.url}); HTTP transports are not supported yet`,
-      { server: server.name },
-    );
-  }
-  if (server.disabled) {
-    throw new McpHostError('CONFIG_INVALID', `Server ${server.name} is disabled in the config`, {
-      server: server.name,
-    });
-  }
-  if (server.unresolved) {
-    const problems = server.unresolved.map((problem) => `${configPath}: ${problem}`);
-    throw new McpHostError('CONFIG_INVALID', problems.join('\n'), { server: server.name, file: configPath, problems });
-  }
-  return server;
-}
-
-function withStderr(error: McpHostError, stderrTail: string[]): McpHostError {
-  if (error.context.stderrTail === undefined) error.context.stderrTail = stderrTail;
-  return error;
-}
-
-function toHostError(error: unknown, name: string): McpHostError {
-  if (error instanceof McpHostError) {
-    if (error.context.server === undefined) error.context.server = name;
-    return error;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return new McpHostError('PROTOCOL_VIOLATION', `Server ${name}: ${message}`, { server: name }, { cause: error });
 }

@@ -105,7 +105,7 @@ Examples:
             concurrency,
             warmup,
             signal: ctx.signal,
-            call: () => host.callTool(server, tool, args, requestOptions),
+            call: () => host.callTool(`${server}.${tool}`, args, requestOptions),
             beforeMeasuring: () => (before = host.replicaStats(server)),
             ...(onprogress && {
               onProgress: (settled: number) =>

@@ -47,7 +47,7 @@ Examples:
           const definition = await host.findTool(server, tool, ctx.requestOptions());
           const args = toolArguments(definition, assignments, base, target);
           const onprogress = ctx.progressReporter(target);
-          const result = await host.callTool(server, tool, args, {
+          const result = await host.callTool(`${server}.${tool}`, args, {
             ...ctx.requestOptions(),
             ...(onprogress && { onprogress }),
           });

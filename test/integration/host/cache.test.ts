@@ -28,7 +28,7 @@ function makeHost(cache?: { ttlMs: number }): Host {
 }
 
 const count = async (host: Host, tool: string, args: Record<string, unknown> = {}) =>
-  ((await host.callTool('c', tool, args)).structuredContent as { count: number }).count;
+  ((await host.callTool(`c.${tool}`, args)).structuredContent as { count: number }).count;
 
 const note = async (host: Host) => {
   const content = (await host.readResource('c', 'cacheable://note')).contents[0] as { text: string };
@@ -64,7 +64,7 @@ describe('result cache', () => {
   it('drops cached tool results when the server says its tools changed', async () => {
     const host = makeHost({ ttlMs: 60_000 });
     expect(await count(host, 'counter')).toBe(1);
-    await host.callTool('c', 'change_tools', {});
+    await host.callTool('c.change_tools', {});
     await expect.poll(async () => count(host, 'counter')).toBe(2);
   });
 
@@ -72,7 +72,7 @@ describe('result cache', () => {
     const host = makeHost({ ttlMs: 60_000 });
     expect(await note(host)).toBe('note 1');
     expect(await note(host)).toBe('note 1');
-    await host.callTool('c', 'touch_note', {});
+    await host.callTool('c.touch_note', {});
     await expect.poll(async () => note(host)).toBe('note 2');
   });
 });

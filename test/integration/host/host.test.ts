@@ -64,7 +64,7 @@ describe('Host', () => {
 
   it('routes a call to the right server and starts only that one', async () => {
     const host = makeHost({ sink: node('kitchen-sink'), echo: node('echo') });
-    const result = await host.callTool('echo', 'echo', { text: 'routed' });
+    const result = await host.callTool('echo.echo', { text: 'routed' });
     expect(result.content).toEqual([{ type: 'text', text: 'routed' }]);
     const pings = await host.ping(['echo']);
     expect(pings[0]).toMatchObject({ name: 'echo', ok: true });
@@ -85,7 +85,7 @@ describe('Host', () => {
 
   it('fails a call pending on a server that crashes with SERVER_EXITED, its exit code and stderr', async () => {
     const host = makeHost({ crashy: node('crash-mid-call') });
-    const error = await host.callTool('crashy', 'crash', {}).catch((e: unknown) => e);
+    const error = await host.callTool('crashy.crash', {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(McpHostError);
     expect(error).toMatchObject({ code: 'SERVER_EXITED', context: { server: 'crashy', exitCode: 3 } });
     expect((error as McpHostError).context.stderrTail?.join('\n')).toContain('lost the database connection');
@@ -93,7 +93,7 @@ describe('Host', () => {
 
   it('times out a hanging call using the server timeout from the config', async () => {
     const host = makeHost({ hang: node('hang', { timeoutMs: 200 }) });
-    const error = await host.callTool('hang', 'hang', {}).catch((e: unknown) => e);
+    const error = await host.callTool('hang.hang', {}).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'REQUEST_TIMEOUT', context: { server: 'hang', timeoutMs: 200 } });
   });
 
@@ -122,7 +122,7 @@ describe('Host', () => {
 
   it('hides denied tools from discovery and refuses them before the server is started', async () => {
     const host = makeHost({ sink: node('kitchen-sink', { tools: { allow: ['add', 'co*'], deny: ['count'] } }) });
-    await expect(host.callTool('sink', 'count', { to: 1 })).rejects.toMatchObject({
+    await expect(host.callTool('sink.count', { to: 1 })).rejects.toMatchObject({
       code: 'DENIED',
       context: { server: 'sink', tool: 'count' },
     });
@@ -154,12 +154,17 @@ describe('Host', () => {
     await expect.poll(() => isGone(first.pid!), { timeout: 5_000 }).toBe(true);
     await expect.poll(() => host.replicaStats('sink')[0]?.restarts, { timeout: 5_000 }).toBe(1);
     expect(host.replicaStats('sink')[0]?.lastError).toBe('too large');
-    const result = await host.callTool('sink', 'add', { a: 2, b: 3 });
+    const result = await host.callTool('sink.add', { a: 2, b: 3 });
     expect(result.structuredContent).toEqual({ sum: 5 });
   });
 
-  it('reports an HTTP server as not supported yet', () => {
+  it('fails a call to an HTTP server, which it has no connector for yet, naming it', async () => {
     const host = makeHost({ remote: { url: 'https://example.invalid/mcp' } });
-    expect(() => host.serverConfig('remote')).toThrow(/HTTP transports are not supported yet/);
+    await expect(host.callTool('remote.tool', {})).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(
+        /remote cannot be reached: it is a http entry .*no connector for http servers/,
+      ) as unknown,
+    });
   });
 });

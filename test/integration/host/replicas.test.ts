@@ -33,7 +33,7 @@ function makeHost(
 describe('replicas', () => {
   it('starts only one replica for one-shot work, all of them on request', async () => {
     const host = makeHost({ sink: { command: process.execPath, args: [fixture('kitchen-sink')], replicas: 3 } });
-    await host.callTool('sink', 'add', { a: 1, b: 1 });
+    await host.callTool('sink.add', { a: 1, b: 1 });
     expect(host.replicaStats('sink').map((replica) => replica.state)).toEqual(['ready', 'closed', 'closed']);
     await host.startAll(['sink']);
     const stats = host.replicaStats('sink');
@@ -45,7 +45,7 @@ describe('replicas', () => {
     const host = makeHost({ sink: { command: process.execPath, args: [fixture('kitchen-sink')], replicas: 3 } });
     await host.startAll(['sink']);
     // 9 slow calls at once: each replica should take 3.
-    await Promise.all(Array.from({ length: 9 }, () => host.callTool('sink', 'count', { to: 2, stepMs: 30 })));
+    await Promise.all(Array.from({ length: 9 }, () => host.callTool('sink.count', { to: 2, stepMs: 30 })));
     expect(host.replicaStats('sink').map((replica) => replica.completed)).toEqual([3, 3, 3]);
   });
 
@@ -57,7 +57,7 @@ describe('replicas', () => {
     );
     await host.startAll(['crashy']);
     const before = host.replicaStats('crashy').map((replica) => replica.pid);
-    const error = await host.callTool('crashy', 'crash', {}).catch((e: unknown) => e);
+    const error = await host.callTool('crashy.crash', {}).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'SERVER_EXITED', context: { exitCode: 3 } });
     await expect
       .poll(() => host.replicaStats('crashy').every((replica) => replica.state === 'ready'), { timeout: 5_000 })
@@ -66,7 +66,7 @@ describe('replicas', () => {
     expect(after.reduce((sum, replica) => sum + replica.restarts, 0)).toBe(1);
     expect(after.map((replica) => replica.pid)).not.toEqual(before);
     expect(restarts).toEqual([expect.stringMatching(/^crashy#[01]: SERVER_EXITED$/)]);
-    const echo = await host.callTool('crashy', 'echo', { text: 'still here' });
+    const echo = await host.callTool('crashy.echo', { text: 'still here' });
     expect(echo.content).toEqual([{ type: 'text', text: 'still here' }]);
   });
 
