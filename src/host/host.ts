@@ -297,12 +297,30 @@ export class Host {
    * @throws McpHostError `USAGE` for a name that is not `server.tool`, `DENIED` (before anything reaches the
    * server), and the client's errors.
    */
-  async callTool(name: string, args: Record<string, unknown>, options: CallOptions = {}): Promise<CallToolResult> {
-    const [server, tool] = splitQualifiedName(name);
-    const state = this.state(server, options);
-    state.policy.assertAllowed(server, tool);
-    const { cache } = state;
-    if (cache === undefined) return state.pool.run((link) => link.client.callTool(tool, args, options));
+  callTool(name: string, args: Record<string, unknown>, options: CallOptions = {}): Promise<CallToolResult> {
+    let state: ServerState;
+    let tool: string;
+    try {
+      let server: string;
+      [server, tool] = splitQualifiedName(name);
+      state = this.state(server, options);
+      state.policy.assertAllowed(server, tool);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    // Without a cache nothing needs the tool list: the call goes straight to a replica (the hot path of bench,
+    // the LLM loop and the gateway, kept free of extra promises).
+    if (state.cache === undefined) return state.pool.run((link) => link.client.callTool(tool, args, options));
+    return this.callCachedTool(state, tool, args, options);
+  }
+
+  private async callCachedTool(
+    state: ServerState,
+    tool: string,
+    args: Record<string, unknown>,
+    options: CallOptions,
+  ): Promise<CallToolResult> {
+    const cache = state.cache!;
     const isReadOnly = (await this.toolsByName(state, options)).get(tool)?.annotations?.readOnlyHint === true;
     const key = isReadOnly ? toolKey(tool, args) : undefined;
     const cached = key === undefined ? undefined : cache.get<CallToolResult>(key);

@@ -114,24 +114,34 @@ export class ServerPool {
     return { ...link, slot: slot.index };
   }
 
-  /** Runs `work` on the least busy replica, counting it as in flight there. */
-  async run<T>(work: (link: ReplicaLink) => Promise<T>): Promise<T> {
-    let slot = this.leastBusy();
-    if (!slot) {
-      await this.acquire();
-      slot = this.leastBusy();
-      if (!slot) throw this.failure();
-    }
+  /**
+   * Runs `work` on the least busy replica, counting it as in flight there. Not an async function: a call to a ready
+   * replica (every call but the first) adds one promise to the work's own, the hot path of every tool call.
+   */
+  run<T>(work: (link: ReplicaLink) => Promise<T>): Promise<T> {
+    const slot = this.leastBusy();
+    if (!slot) return this.runWhenStarted(work);
     // Counted in the same synchronous step as the choice, so a burst of calls spreads over the replicas.
     slot.inFlight += 1;
-    try {
-      const result = await work(slot.link!);
-      slot.failures = 0;
-      return result;
-    } finally {
-      slot.inFlight -= 1;
-      slot.completed += 1;
-    }
+    return work(slot.link!).then(
+      (result) => {
+        slot.inFlight -= 1;
+        slot.completed += 1;
+        slot.failures = 0;
+        return result;
+      },
+      (error: unknown) => {
+        slot.inFlight -= 1;
+        slot.completed += 1;
+        throw error;
+      },
+    );
+  }
+
+  private async runWhenStarted<T>(work: (link: ReplicaLink) => Promise<T>): Promise<T> {
+    await this.acquire();
+    if (!this.leastBusy()) throw this.failure();
+    return this.run(work);
   }
 
   /** The ready replica with the fewest requests in flight, if any. */
