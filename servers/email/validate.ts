@@ -10,6 +10,8 @@
  */
 
 import { decodeEncodedWordsStrictly, ENCODED_WORD_START } from './encoded-words.js';
+import { headerValue, mailboxesOf } from './message.js';
+import type { HeaderField } from './message.js';
 import { describeCharacter, describeRefusal, escapeRefusedCharacters, findRefusedCharacter } from './safe-text.js';
 
 /** One mailbox: an optional display name and the address. */
@@ -163,14 +165,15 @@ export function describeHeaderProblem(text: string): string | undefined {
 export function parseSubject(text: string): { subject: string } | { problem: string } {
   const rawProblem = describeHeaderProblem(text);
   if (rawProblem) return { problem: rawProblem };
-  if (text.length > MAX_SUBJECT_CHARS) {
-    return { problem: `expected at most ${MAX_SUBJECT_CHARS} characters, got ${text.length}` };
-  }
   const decoded = decodeEncodedWordsStrictly(text);
   if ('problem' in decoded) return decoded;
   const decodedProblem = describeHeaderProblem(decoded.text);
   if (decodedProblem) {
     return { problem: `once decoded, ${decodedProblem}; got ${quote(text)}, which decodes to ${quote(decoded.text)}` };
+  }
+  // Counted decoded: a stored subject is longer encoded, and a tool argument is limited by its schema as well.
+  if (decoded.text.length > MAX_SUBJECT_CHARS) {
+    return { problem: `expected at most ${MAX_SUBJECT_CHARS} characters, got ${decoded.text.length}` };
   }
   return { subject: decoded.text };
 }
@@ -226,12 +229,9 @@ export function checkSendRequest(request: SendRequest, policy: SendPolicy): Chec
         problems.push(`${name}: ${parsed.problem}`);
         continue;
       }
-      const domain = parsed.mailbox.address.slice(parsed.mailbox.address.lastIndexOf('@') + 1).toLowerCase();
-      if (policy.allowedDomains && !policy.allowedDomains.includes(domain)) {
-        problems.push(
-          `${name}: ${quote(parsed.mailbox.address)} is not in an allowed domain` +
-            ` (EMAIL_ALLOWED_DOMAINS: ${policy.allowedDomains.join(', ')})`,
-        );
+      const domainProblem = describeDomainProblem(parsed.mailbox.address, policy.allowedDomains);
+      if (domainProblem) {
+        problems.push(`${name}: ${domainProblem}`);
         continue;
       }
       mailboxes.push(parsed.mailbox);
@@ -268,6 +268,45 @@ export function checkSendRequest(request: SendRequest, policy: SendPolicy): Chec
   if (problems.length > 0) throw new ValidationError(problems.join('; '));
   const subject = 'subject' in parsedSubject ? parsedSubject.subject : '';
   return { to, cc, bcc, replyTo, subject, text: request.body, html: request.html };
+}
+
+/** Why `address` is outside `EMAIL_ALLOWED_DOMAINS`, or undefined when it is inside (or there is no list). */
+function describeDomainProblem(address: string, allowedDomains: readonly string[] | undefined): string | undefined {
+  const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+  if (!allowedDomains || allowedDomains.includes(domain)) return undefined;
+  return `${quote(address)} is not in an allowed domain (EMAIL_ALLOWED_DOMAINS: ${allowedDomains.join(', ')})`;
+}
+
+const STORED_ADDRESS_FIELDS = ['From', 'Reply-To', 'To', 'Cc', 'Bcc'] as const;
+const STORED_RECIPIENT_FIELDS: ReadonlySet<string> = new Set(['To', 'Cc', 'Bcc']);
+
+/**
+ * The checks of `send_email`, applied to the header fields of a stored message before it is delivered: a message
+ * queued by an older version, or put into the outbox by hand, must not go out with what the checks refuse now.
+ * @returns the problems, each `Field: …` (`To: expected an address without % …`); empty when the message passes.
+ */
+export function checkStoredHeaders(
+  fields: readonly HeaderField[],
+  allowedDomains: readonly string[] | undefined,
+): string[] {
+  const problems: string[] = [];
+  for (const field of STORED_ADDRESS_FIELDS) {
+    for (const { name, address } of mailboxesOf(headerValue(fields, field))) {
+      const text = name === '' ? address : `"${name}" <${address}>`;
+      const addressProblem = isValidAddress(address) ? undefined : describeAddressProblem(address, address);
+      const domainProblem = STORED_RECIPIENT_FIELDS.has(field)
+        ? describeDomainProblem(address, allowedDomains)
+        : undefined;
+      // The name was unquoted by the parser: check it as a quoted name, which may hold commas but nothing else.
+      const parsedName = name === '' ? { name } : parseDisplayName(`"${name}"`, text);
+      const problem = addressProblem ?? domainProblem ?? ('problem' in parsedName ? parsedName.problem : undefined);
+      if (problem) problems.push(`${field}: ${problem}`);
+    }
+  }
+  const subject = headerValue(fields, 'Subject');
+  const parsedSubject = subject === undefined ? undefined : parseSubject(subject);
+  if (parsedSubject && 'problem' in parsedSubject) problems.push(`Subject: ${parsedSubject.problem}`);
+  return problems;
 }
 
 function countEntries(value: string | string[] | undefined): number {

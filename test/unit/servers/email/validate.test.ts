@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { composeMessage } from '../../../../servers/email/compose.js';
+import { parseHeaderFields, splitMessage } from '../../../../servers/email/message.js';
 import {
   checkSendRequest,
+  checkStoredHeaders,
   isValidAddress,
   MAX_RECIPIENTS,
   parseMailbox,
@@ -361,5 +364,55 @@ describe('spoofing and smuggling', () => {
     ['🎉 Launch ✔️', '🎉 Launch ✔️'],
   ])('accepts the subject %j, stored decoded', (subject, stored) => {
     expect(checkSendRequest({ to: 'ok@allowed.com', subject, body: '' }, ALLOWED).subject).toBe(stored);
+  });
+});
+
+describe('checkStoredHeaders (a queued message, checked again before delivery)', () => {
+  const FROM = { name: 'Robot', address: 'robot@example.com' };
+  const headersOf = (header: string) => parseHeaderFields(header.replace(/\n/g, '\r\n'));
+
+  it('passes every message composed from a request the checks accepted, international text included', async () => {
+    const request = {
+      to: ['=?UTF-8?B?Sm9zw6kgTcO8bGxlcg==?= <jose@allowed.com>', '"Liddell, Alice" <alice@allowed.com>'],
+      cc: '李小龙 <li@allowed.com>',
+      bcc: ['🎉 Launch Team <t@allowed.com>'],
+      reply_to: 'Ζωή <z@elsewhere.example>',
+      subject: `Grüße aus Köln ${'und noch viel mehr Text, '.repeat(30)}`.slice(0, 990),
+      body: 'b',
+    };
+    const checked = checkSendRequest(request, { maxBodyBytes: 1024, allowedDomains: ['allowed.com'] });
+    const raw = await composeMessage('1718000000000-0123456789abcdef', FROM, checked, new Date());
+    expect(checkStoredHeaders(parseHeaderFields(splitMessage(raw).header), ['allowed.com'])).toEqual([]);
+  });
+
+  it('names every field a stored message fails, and the domain of each recipient', () => {
+    const fields = headersOf(
+      [
+        'From: =?UTF-8?B?Y2VvQGJhbmsuZXhhbXBsZQ==?= <robot@example.com>',
+        'To: ok@allowed.com, a%evil.com@allowed.com',
+        'Cc: spy@evil.example',
+        'Reply-To: "ceo@bank.example" <desk@elsewhere.example>',
+        'Subject: =?UTF-8?Q?Hi=0D=0ABcc:_victim@example.com?=',
+      ].join('\n'),
+    );
+    const problems = checkStoredHeaders(fields, ['allowed.com']);
+    expect(problems.map((problem) => problem.slice(0, problem.indexOf(':')))).toEqual([
+      'From',
+      'Reply-To',
+      'To',
+      'Cc',
+      'Subject',
+    ]);
+    expect(problems[0]).toContain('the display name, once decoded, must not contain <, >, @');
+    expect(problems[1]).toContain('the display name must not contain <, >, @');
+    expect(problems[2]).toContain('expected an address without %');
+    expect(problems[3]).toBe('Cc: "spy@evil.example" is not in an allowed domain (EMAIL_ALLOWED_DOMAINS: allowed.com)');
+    expect(problems[4]).toContain('Subject: once decoded, must not contain CR or LF');
+  });
+
+  it('does not restrict the domains of From and Reply-To', () => {
+    expect(
+      checkStoredHeaders(headersOf('From: a@x.example\nReply-To: b@y.example\nTo: c@allowed.com'), ['allowed.com']),
+    ).toEqual([]);
   });
 });
