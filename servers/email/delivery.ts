@@ -12,7 +12,7 @@ import type Mail from 'nodemailer/lib/mailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { SmtpSettings } from './config.js';
 import { redactSecrets } from './config.js';
-import { addressesOf, headerValue, parseHeaderFields, splitMessage, withoutHeaders } from './message.js';
+import { addressesOf, headerValue, readHeaderFields, withoutHeaders } from './message.js';
 import { STATUS_OF_FOLDER } from './store.js';
 import type { DeliveryProblem, MaildirStore, MessageStatus } from './store.js';
 import { checkStoredHeaders } from './validate.js';
@@ -104,7 +104,8 @@ export class Delivery {
       if (!found) return { status: 'failed', error: `Message ${id} is no longer in the store` };
       // Delivered meanwhile (by an earlier attempt of another process, before this claim).
       if (found.folder !== 'outbox') return { status: STATUS_OF_FOLDER[found.folder] };
-      const fields = parseHeaderFields(splitMessage(found.raw).header);
+      // As UTF-8 when it is, like the views: raw UTF-8 look-alikes must not pass as Latin-1 letters here.
+      const fields = readHeaderFields(found.raw);
       const refusals = checkStoredHeaders(fields, this.allowedDomains);
       if (refusals.length > 0) {
         // Queued by an older version or put into the outbox by hand: it goes to failed/, where retry_failed

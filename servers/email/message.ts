@@ -43,6 +43,11 @@ export function parseHeaderFields(header: string): HeaderField[] {
   return fields;
 }
 
+/** The header fields of a raw message, read as UTF-8 when the header block is valid UTF-8 (see `decodeHeaderBytes`). */
+export function readHeaderFields(raw: Buffer): HeaderField[] {
+  return parseHeaderFields(decodeHeaderBytes(Buffer.from(splitMessage(raw).header, 'latin1')));
+}
+
 /** The first value of a header field, by case-insensitive name. */
 export function headerValue(fields: readonly HeaderField[], name: string): string | undefined {
   const lower = name.toLowerCase();

@@ -292,14 +292,14 @@ export function checkStoredHeaders(
   const problems: string[] = [];
   for (const field of STORED_ADDRESS_FIELDS) {
     for (const { name, address } of mailboxesOf(headerValue(fields, field))) {
-      const text = name === '' ? address : `"${name}" <${address}>`;
-      const addressProblem = isValidAddress(address) ? undefined : describeAddressProblem(address, address);
-      const domainProblem = STORED_RECIPIENT_FIELDS.has(field)
-        ? describeDomainProblem(address, allowedDomains)
-        : undefined;
-      // The name was unquoted by the parser: check it as a quoted name, which may hold commas but nothing else.
-      const parsedName = name === '' ? { name } : parseDisplayName(`"${name}"`, text);
-      const problem = addressProblem ?? domainProblem ?? ('problem' in parsedName ? parsedName.problem : undefined);
+      // The parser unquoted the name: quote it again, so it is checked as a quoted name (commas allowed).
+      const parsed = parseMailbox(name === '' ? address : `"${name}" <${address}>`);
+      const problem =
+        'problem' in parsed
+          ? parsed.problem
+          : STORED_RECIPIENT_FIELDS.has(field)
+            ? describeDomainProblem(address, allowedDomains)
+            : undefined;
       if (problem) problems.push(`${field}: ${problem}`);
     }
   }

@@ -16,7 +16,7 @@ import {
   headerValue,
   mailboxesOf,
   parseHeaderFields,
-  splitMessage,
+  readHeaderFields,
 } from './message.js';
 import type { HeaderField } from './message.js';
 import { REPLACEMENT_CHAR, replaceRefusedCharacters } from './safe-text.js';
@@ -65,7 +65,7 @@ export async function summarize(store: MaildirStore, refs: ReadonlyArray<{ id: s
 export async function describeMessage(store: MaildirStore, id: string): Promise<MessageDetails | undefined> {
   const found = await store.read(id);
   if (!found) return undefined;
-  const fields = parseHeaderFields(decodeHeaderBytes(Buffer.from(splitMessage(found.raw).header, 'latin1')));
+  const fields = readHeaderFields(found.raw);
   const { text, html } = extractBodies(found.raw);
   // A sent message keeps its sidecar only for recipients refused while others got it.
   const problem = await store.readProblem(id);
