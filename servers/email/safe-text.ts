@@ -113,15 +113,7 @@ export function findRefusedCharacter(text: string, rules: CharacterRules): Refus
 
 /** `text` with every character the rules refuse replaced by U+FFFD, for showing text from anywhere. */
 export function replaceRefusedCharacters(text: string, rules: CharacterRules): string {
-  const found = findAll(text, rules);
-  if (found.length === 0) return text;
-  let result = '';
-  let offset = 0;
-  for (const { index, char } of found) {
-    result += text.slice(offset, index) + REPLACEMENT_CHAR;
-    offset = index + char.length;
-  }
-  return result + text.slice(offset);
+  return mapRefused(text, rules, () => REPLACEMENT_CHAR);
 }
 
 /** The look-alike of `@`, `<` or `>` that `char` is, if it is one. */
@@ -174,13 +166,18 @@ export function describeRefusal(found: RefusedCharacter): string {
  * the escapes read back as the same characters.
  */
 export function escapeRefusedCharacters(text: string): string {
-  const found = findAll(text, { isRefusingLookalikes: true });
+  return mapRefused(text, { isRefusingLookalikes: true }, (char) =>
+    [...Array(char.length).keys()].map((i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''),
+  );
+}
+
+function mapRefused(text: string, rules: CharacterRules, replace: (char: string) => string): string {
+  const found = findAll(text, rules);
   if (found.length === 0) return text;
   let result = '';
   let offset = 0;
   for (const { index, char } of found) {
-    result += text.slice(offset, index);
-    for (let i = 0; i < char.length; i++) result += `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`;
+    result += text.slice(offset, index) + replace(char);
     offset = index + char.length;
   }
   return result + text.slice(offset);
