@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const delivery = new Delivery(store, config.smtp, config.smtpTimeoutMs);
+  const delivery = new Delivery(store, config.smtp, config.smtpTimeoutMs, config.allowedDomains);
   console.error(
     `email: store ${config.storeDir}; ${config.smtp ? `delivering through ${config.smtp.displayUrl}` : 'SMTP_URL not set, messages stay queued'}`,
   );

@@ -1,11 +1,12 @@
 /**
- * Reading stored messages back: header fields, addresses, encoded-words and the text and HTML bodies. The files are
+ * Reading stored messages back: header fields, addresses and the text and HTML bodies. The files are
  * ones this server composed, but they are parsed as ordinary MIME (multipart, base64, quoted-printable, charsets),
  * so a message edited or dropped into the store by hand still reads sensibly.
  */
 
 import addressparser from 'nodemailer/lib/addressparser';
 import { parseHeaderValue } from 'nodemailer/lib/mime-funcs';
+import { decodeCharset } from './encoded-words.js';
 
 /** One header field, unfolded, with its value as stored (encoded-words not decoded). */
 export interface HeaderField {
@@ -42,40 +43,28 @@ export function parseHeaderFields(header: string): HeaderField[] {
   return fields;
 }
 
+/** The header fields of a raw message, read as UTF-8 when the header block is valid UTF-8 (see `decodeHeaderBytes`). */
+export function readHeaderFields(raw: Buffer): HeaderField[] {
+  return parseHeaderFields(decodeHeaderBytes(Buffer.from(splitMessage(raw).header, 'latin1')));
+}
+
 /** The first value of a header field, by case-insensitive name. */
 export function headerValue(fields: readonly HeaderField[], name: string): string | undefined {
   const lower = name.toLowerCase();
   return fields.find((field) => field.name.toLowerCase() === lower)?.value;
 }
 
-/** Decodes RFC 2047 encoded-words (`=?UTF-8?Q?H=C3=A9llo?=`); whitespace between adjacent words is dropped. */
-export function decodeEncodedWords(value: string): string {
-  return value
-    .replace(/(\?=)\s+(?==\?)/g, '$1')
-    .replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (word, charset: string, encoding: string, text: string) => {
-      const bytes =
-        encoding.toUpperCase() === 'B'
-          ? Buffer.from(text, 'base64')
-          : decodeQuotedPrintable(text.replace(/_/g, ' '), false);
-      return decodeCharset(bytes, charset.replace(/\*.*$/, '')) ?? word;
-    });
-}
-
-/** The mailboxes of an address header, as `Name <address>` or `address`, names decoded. */
-export function formatAddressList(value: string | undefined): string[] {
-  return parseAddressList(value).map(({ name, address }) => (name === '' ? address : `${name} <${address}>`));
+/** The mailboxes of an address header, names as stored (encoded-words not decoded); groups are flattened. */
+export function mailboxesOf(value: string | undefined): Array<{ name: string; address: string }> {
+  if (!value) return [];
+  return addressparser(value, { flatten: true })
+    .filter((entry) => entry.address !== '')
+    .map((entry) => ({ name: entry.name, address: entry.address }));
 }
 
 /** The bare addresses of an address header. */
 export function addressesOf(value: string | undefined): string[] {
-  return parseAddressList(value).map(({ address }) => address);
-}
-
-function parseAddressList(value: string | undefined): Array<{ name: string; address: string }> {
-  if (!value) return [];
-  return addressparser(value, { flatten: true })
-    .filter((entry) => entry.address !== '')
-    .map((entry) => ({ name: decodeEncodedWords(entry.name), address: entry.address }));
+  return mailboxesOf(value).map(({ address }) => address);
 }
 
 /** The raw message without the named header fields (with their folded lines), the body left byte for byte. */
@@ -122,10 +111,10 @@ function collectBodies(entity: Buffer, found: { text?: string; html?: string }, 
     encoding === 'base64'
       ? Buffer.from(body.toString('latin1').replace(/\s+/g, ''), 'base64')
       : encoding === 'quoted-printable'
-        ? decodeQuotedPrintable(body.toString('latin1'), true)
+        ? decodeQuotedPrintable(body.toString('latin1'))
         : body;
   const charset = contentType.params.charset ?? 'us-ascii';
-  let decoded = (decodeCharset(bytes, charset) ?? bytes.toString('utf8')).replace(/\r\n/g, '\n');
+  let decoded = (decodeBodyCharset(bytes, charset) ?? bytes.toString('utf8')).replace(/\r\n/g, '\n');
   // A message that is one text part ends with a line break the composer adds whether or not the text had one;
   // in a multipart message that break belongs to the boundary line instead and is already gone.
   if (depth === 0 && encoding !== 'base64') decoded = decoded.replace(/\n$/, '');
@@ -155,9 +144,9 @@ function splitMultipart(body: Buffer, boundary: string): Buffer[] {
   return parts;
 }
 
-/** Quoted-printable to bytes; `isBody` also removes soft line breaks (`=` at the end of a line). */
-function decodeQuotedPrintable(text: string, isBody: boolean): Buffer {
-  const source = isBody ? text.replace(/=\r?\n/g, '') : text;
+/** A quoted-printable body to bytes, soft line breaks (`=` at the end of a line) removed. */
+function decodeQuotedPrintable(text: string): Buffer {
+  const source = text.replace(/=\r?\n/g, '');
   const bytes: number[] = [];
   for (let i = 0; i < source.length; i++) {
     const hex = source.slice(i + 1, i + 3);
@@ -171,9 +160,21 @@ function decodeQuotedPrintable(text: string, isBody: boolean): Buffer {
   return Buffer.from(bytes);
 }
 
-function decodeCharset(bytes: Buffer, charset: string): string | undefined {
+/**
+ * A header block as text: UTF-8 when it is valid UTF-8 (RFC 6532 allows it), else one character per byte. A
+ * character cut off at the end (a header read only in part) is dropped rather than spoiling the whole block.
+ */
+export function decodeHeaderBytes(bytes: Buffer): string {
   try {
-    return new TextDecoder(charset.trim().toLowerCase()).decode(bytes);
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
+  } catch {
+    return bytes.toString('latin1');
+  }
+}
+
+function decodeBodyCharset(bytes: Buffer, charset: string): string | undefined {
+  try {
+    return decodeCharset(bytes, charset, { isFatal: false });
   } catch {
     return undefined;
   }

@@ -101,7 +101,7 @@ async function waitUntil(condition: () => boolean, timeoutMs = 15_000): Promise<
 }
 
 describe('killing the email server mid-burst', () => {
-  it('loses and duplicates nothing without SMTP, and the restart cleans tmp/', async () => {
+  it('loses and duplicates nothing without SMTP, and the restart cleans tmp/', async ({ annotate }) => {
     const first = await startEmail();
     const accepted = await sendAndKill(first, 60, 15);
     expect(accepted.length).toBeGreaterThanOrEqual(15);
@@ -120,9 +120,13 @@ describe('killing the email server mid-burst', () => {
     const listedIds = (listed.structuredContent as { emails: Array<{ id: string }> }).emails.map((email) => email.id);
     expect(listedIds.sort()).toEqual([...afterRestart.keys()].sort());
     for (const id of accepted) expect(listedIds).toContain(id);
+    const lost = accepted.filter((id) => !afterRestart.has(id)).length;
+    await annotate(`accepted ${accepted.length}, stored ${afterRestart.size}, lost ${lost}, duplicated files 0`);
   });
 
-  it('keeps each accepted message exactly once while a slow SMTP server is mid-delivery, then delivers the rest', async () => {
+  it('keeps each accepted message exactly once while a slow SMTP server is mid-delivery, then delivers the rest', async ({
+    annotate,
+  }) => {
     const sink = await startSmtpSink({ dataDelayMs: 150 });
     sinks.push(sink);
     const first = await startEmail({ SMTP_URL: sink.url });
@@ -145,6 +149,12 @@ describe('killing the email server mid-burst', () => {
     // At least once over SMTP: every stored message arrived; only one caught between accept and rename twice.
     const receivedIds = sink.received.map((mail) => parseReceivedHeaders(mail.raw).get('message-id'));
     for (const id of afterRestart.keys()) expect(receivedIds).toContain(`<${id}@localhost>`);
-    expect(receivedIds.length - new Set(receivedIds).size).toBeLessThanOrEqual(4);
+    const duplicates = receivedIds.length - new Set(receivedIds).size;
+    expect(duplicates).toBeLessThanOrEqual(4);
+    const lost = [...afterRestart.keys()].filter((id) => !receivedIds.includes(`<${id}@localhost>`)).length;
+    await annotate(
+      `accepted ${accepted.length}, stored ${afterRestart.size}, lost ${lost}, stuck in outbox ${entries('outbox').length},` +
+        ` SMTP deliveries ${receivedIds.length}, duplicates ${duplicates} (bound 4)`,
+    );
   });
 });
