@@ -6,7 +6,7 @@
  * library and for the tests.
  *
  * Each executable is a small launcher and a CommonJS bundle that it runs through src/runtime/code-cache.ts, which
- * keeps V8's code cache beside the bundle (Node 20 has no compile cache):
+ * keeps V8's code cache in the user's cache directory (Node 20 has no compile cache):
  * - `dist/cli/mcp-host.cjs` (what bin/mcp-host.js requires) holds the warm path (Node built-ins and the daemon's
  *   client) and the early start of a server; when no daemon answers it runs `dist/cli/main.cjs`, the whole CLI. All
  *   CommonJS: Node starts a CommonJS entry ~4 ms sooner than an ES module, a quarter of what the warm path adds to
@@ -15,7 +15,7 @@
  *   the servers ship only as these bundles.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import process from 'node:process';
@@ -48,8 +48,7 @@ const commonJs = {
 
 /**
  * A CommonJS bundle of `entry` (a file, or source text) to run with its code cache. The last line is a hash of the
- * content, which names the cache (see code-cache.ts); caches of other content are removed, since no bundle will
- * ever match them again.
+ * content, which names the cache in the user's cache directory (see code-cache.ts).
  * @param {string | import('esbuild').StdinOptions} entry
  * @param {string} outfile
  */
@@ -58,13 +57,6 @@ async function bundleCommonJs(entry, outfile) {
   const content = asciiOnly(readFileSync(outfile, 'utf8'));
   const hash = createHash('sha256').update(content).digest('hex').slice(0, 16);
   writeFileSync(outfile, `${content}\n// content-hash: ${hash}\n`);
-  const directory = path.dirname(outfile);
-  const current = `${path.basename(outfile)}.${hash}.`;
-  for (const name of readdirSync(directory)) {
-    const isOldCache =
-      name.startsWith(`${path.basename(outfile)}.`) && name.endsWith('.v8cache') && !name.startsWith(current);
-    if (isOldCache) rmSync(path.join(directory, name));
-  }
 }
 
 /**

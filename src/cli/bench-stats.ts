@@ -95,7 +95,7 @@ export class ErrorTally {
     } else {
       this.add(INTERNAL_ERROR_CODE, () => ({
         message: error instanceof Error ? error.message : String(error),
-        exitCode: EXIT_CODE.USAGE,
+        exitCode: EXIT_CODE.INTERNAL,
       }));
     }
   }

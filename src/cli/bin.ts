@@ -5,6 +5,7 @@
  * beside this file as main.cjs, runs in this process.
  */
 
+import { EXIT_CODE } from './exit-codes.js';
 import { runFastPath, scanArguments } from './fast-path.js';
 import type * as Main from './main.js';
 
@@ -45,5 +46,5 @@ async function run(): Promise<void> {
 // anything that does is a bug, reported as one.
 run().catch((error: unknown) => {
   process.stderr.write(`mcp-host: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exitCode = 1;
+  process.exitCode = EXIT_CODE.INTERNAL;
 });

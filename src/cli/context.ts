@@ -400,7 +400,7 @@ export class CliContext {
       code: INTERNAL_ERROR_CODE,
       message: capMessage(this.redact(message)),
       details: {},
-      exitCode: EXIT_CODE.USAGE,
+      exitCode: EXIT_CODE.INTERNAL,
     };
   }
 
