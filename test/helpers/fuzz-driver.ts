@@ -12,7 +12,7 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { EMPTY_PEER, IdAllocator, Rng, deriveSeed, short } from './fuzz-inputs.js';
-import type { FuzzContext, FuzzInput, PeerInfo, Problem, Received, Response } from './fuzz-inputs.js';
+import type { FuzzContext, FuzzInput, PeerInfo, Received, Response } from './fuzz-inputs.js';
 import { LineSplitter, encode, previewBytes, readWireLine, showKey } from './fuzz-wire.js';
 import type { IdKey, WireMessage } from './fuzz-wire.js';
 import { REPO_ROOT } from './stdio-server.js';
@@ -557,5 +557,3 @@ export class ServerFuzzer {
     return this.stderr;
   }
 }
-
-export type { Problem };

@@ -965,7 +965,7 @@ export function lspFamily(ctx: FuzzContext): FuzzInput[] {
       const isStructured = params === undefined || isObject(params);
       inputs.push(
         line(
-          `lsp: ${method} notification`,
+          `lsp: ${method} notification, ${when}`,
           `${method} notification, params ${shape}, ${when}`,
           encode(message),
           [],
@@ -984,7 +984,7 @@ export function lspFamily(ctx: FuzzContext): FuzzInput[] {
               );
       inputs.push(
         line(
-          `lsp: ${method} request`,
+          `lsp: ${method} request, ${when}`,
           `${method} request, params ${shape}, ${when}`,
           encode({ ...message, id }),
           [key],

@@ -80,7 +80,7 @@ describe('protocol fuzz: McpClient against a hostile server', () => {
   });
 
   it('echoes the ids of server requests exactly, and answers each once', async (context) => {
-    await fuzzClient(context, 'ids', (ctx) => [...idsFamily(ctx, 120), ...floodFamily(ctx, { large: false })]);
+    await fuzzClient(context, 'ids', (ctx) => [...idsFamily(ctx, 80), ...floodFamily(ctx, { large: false })]);
   });
 
   it.for(ANSWER_MODES)('uses the first answer and reports the rest: %s', async ([mode, label], context) => {
