@@ -39,15 +39,22 @@ export function classifyMessage(value: unknown): ClassifiedMessage {
     if (id !== undefined && answerId === undefined) return refuse(describeBadId(id));
     const params = message.params;
     if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
-      return refuse('expected "params" to be an object', answerId, JSONRPC_ERROR.INVALID_PARAMS);
+      // A request's params are its own problem (-32602); a notification with them is no valid message (-32600).
+      const code = answerId === undefined ? JSONRPC_ERROR.INVALID_REQUEST : JSONRPC_ERROR.INVALID_PARAMS;
+      return refuse('expected "params" to be an object', answerId, code);
     }
     if (id === undefined) return { kind: 'notification', message: message as unknown as JsonRpcNotification };
     return { kind: 'request', message: message as unknown as JsonRpcRequest };
   }
   const hasResult = 'result' in message;
   const hasError = 'error' in message;
-  if (id === undefined && !hasResult && !hasError) {
-    return refuse('expected "method" (a request or notification) or "id" (a response)');
+  if (!hasResult && !hasError) {
+    // Neither a request nor a response: refused, with its id when it has one that can be echoed (`{"id": 7}`
+    // alone would otherwise leave a peer that meant it as a request waiting forever).
+    return refuse(
+      'expected "method" (a request or notification), or "result" or "error" (a response)',
+      isRequestId(id) ? id : undefined,
+    );
   }
   // From here on it looks like a response, and is never answered.
   if (message.jsonrpc !== '2.0') return ignore('a response without "jsonrpc": "2.0"');

@@ -259,9 +259,23 @@ export class ServerSession {
     if (typeof params?.protocolVersion !== 'string') {
       throw new WireError(JSONRPC_ERROR.INVALID_PARAMS, 'protocolVersion: expected a string');
     }
+    // The schema requires both; a client that sends them broken would get answers it cannot have asked for.
+    if (!isPlainObject(params.capabilities)) {
+      throw new WireError(
+        JSONRPC_ERROR.INVALID_PARAMS,
+        `capabilities: expected an object, got ${describeValue(params.capabilities)}`,
+      );
+    }
+    const { clientInfo } = params;
+    if (!isPlainObject(clientInfo) || typeof clientInfo.name !== 'string' || typeof clientInfo.version !== 'string') {
+      throw new WireError(
+        JSONRPC_ERROR.INVALID_PARAMS,
+        'clientInfo: expected an object with a string "name" and a string "version"',
+      );
+    }
     this.protocolVersion = negotiateProtocolVersion(params.protocolVersion);
     this.clientInfo = params.clientInfo;
-    this.clientCapabilities = params.capabilities ?? {};
+    this.clientCapabilities = params.capabilities;
     this.capabilities = this.describeCapabilities();
     const { info, instructions } = this.settings;
     return compact({
@@ -476,6 +490,10 @@ function toContents(
 function compact<T extends Record<string, unknown>>(value: T): T {
   for (const key of Object.keys(value)) if (value[key] === undefined) delete value[key];
   return value;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function describeValue(value: unknown): string {

@@ -3,6 +3,7 @@
  * messages, diagnostics go to stderr, and the process ends when stdin closes.
  */
 
+import { isMcpHostError } from '../protocol/errors.js';
 import { StdioTransport } from '../protocol/stdio/stdio-transport.js';
 import type { McpServer } from './server.js';
 
@@ -27,7 +28,9 @@ export function serveStdio(server: McpServer, options: ServeStdioOptions = {}): 
       process.stderr.write(`mcp: skipped an invalid message (${reason})${suppressedNote(suppressed)}\n`),
     onError: (error) => process.stderr.write(`mcp: ${error.message}\n`),
   });
-  session.connection.onClose(() => {
+  session.connection.onClose((reason) => {
+    // The client going away is the normal end; anything else (a message over the size limit) is said before exiting.
+    if (!isMcpHostError(reason, 'CONNECTION_CLOSED')) process.stderr.write(`mcp: ${reason.message}\n`);
     void Promise.resolve(options.onClose?.())
       .catch((error: unknown) => process.stderr.write(`mcp: shutdown failed: ${String(error)}\n`))
       .finally(() => process.exit(0));

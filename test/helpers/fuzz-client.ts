@@ -14,6 +14,7 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { StdioTransport } from '../../src/protocol/stdio/stdio-transport.js';
 import { McpClient } from '../../src/client/index.js';
 import { Ledger } from './fuzz-driver.js';
 import { EMPTY_PEER, IdAllocator, Rng, deriveSeed, short } from './fuzz-inputs.js';
@@ -68,10 +69,10 @@ export class ClientFuzzer {
     tap.on('data', (chunk: Buffer) => splitter.push(chunk));
     tap.pipe(this.child.stdin);
     this.uncaught = undefined;
-    this.client = await McpClient.connect(this.child.stdout, tap, {
+    this.client = await McpClient.connect(new StdioTransport(this.child.stdout, tap), {
       name: 'hostile',
       defaultTimeoutMs: CALL_TIMEOUT_MS,
-      onInvalidLine: () => this.reports++,
+      onInvalidMessage: () => this.reports++,
       onError: () => this.reports++,
     });
   }

@@ -599,7 +599,11 @@ export function ruleFor(ctx: FuzzContext, method: string): AnswerRule {
   if (!spec || !Object.hasOwn(CLIENT_REQUESTS, method)) {
     return errorRule([CODE.METHOD_NOT_FOUND], 'unknown method');
   }
-  // A method of a capability the server did not declare: -32601 is expected, but MCP does not forbid serving it.
+  // A method of a capability the server did not declare is not served: -32601, whatever its params (the
+  // framework serves what it declares and declares what it serves).
+  if (!spec.supported(ctx.peer.capabilities)) {
+    return errorRule([CODE.METHOD_NOT_FOUND], 'a method of a capability the server did not declare');
+  }
   return ANY;
 }
 
@@ -737,7 +741,12 @@ export function paramsFamily(
     // Before initialize, and for a method the server lacks, every variant is refused the same way.
     const fixed = base.kind === 'error' ? base : undefined;
     const invalidParams = fixed ?? errorRule([CODE.INVALID_PARAMS], 'invalid params');
-    const envelopeOrParams = fixed ?? errorRule([CODE.INVALID_REQUEST, CODE.INVALID_PARAMS], 'params is not an object');
+    // Params that are not an object fail the envelope before the method is looked up: -32600/-32602 then, or the
+    // refusal the method gets anyway.
+    const envelopeOrParams =
+      fixed?.codes === 'any'
+        ? fixed
+        : errorRule([...(fixed?.codes ?? []), CODE.INVALID_REQUEST, CODE.INVALID_PARAMS], 'params is not an object');
     const slow = slowFor(method);
     const add = (params: unknown, label: string, rule: AnswerRule) => {
       // An initialize the server may accept would end the "before initialize" phase early: only sure refusals.
@@ -749,7 +758,7 @@ export function paramsFamily(
 
     add(valid, 'with valid params', base);
     add(undefined, 'without params', hasRequired ? invalidParams : base);
-    add(null, 'with params null', hasRequired ? envelopeOrParams : (fixed ?? ANY));
+    add(null, 'with params null', hasRequired || fixed ? envelopeOrParams : ANY);
     for (const [name, value] of [
       ['[]', []],
       ['[1,2]', [1, 2]],

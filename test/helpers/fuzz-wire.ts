@@ -153,9 +153,12 @@ export function readWireLine(
     }
     return { message: { type: 'request', key, raw: line, method: value.method, params: value.params, idRaw: idRaw! } };
   }
-  if (key === undefined) return { problem: 'wrote a response without an id' };
   const hasResult = 'result' in value;
   const hasError = 'error' in value;
+  // An error about input whose id could not be read: JSON-RPC 2.0 gives it `"id": null`, MCP 2025-11-25's schema
+  // (whose error response has an optional id, and no null) leaves the id out. Both mean "no id": judged alike.
+  const responseKey = key ?? (hasError && !hasResult ? NULL_ID : undefined);
+  if (responseKey === undefined) return { problem: 'wrote a response without an id' };
   if (hasResult === hasError) return { problem: 'wrote a response without exactly one of "result" and "error"' };
   if (hasError) {
     const error = value.error;
@@ -167,15 +170,16 @@ export function readWireLine(
   }
   if (key === NULL_ID && !hasError) return { problem: 'wrote a result with a null id' };
   const id = value.id;
-  const isPlainId = id === null || typeof id === 'string' || (typeof id === 'number' && /^-?\d+$/.test(idRaw!));
-  if (!isPlainId && !wasSent(key)) {
+  const isPlainId =
+    id === undefined || id === null || typeof id === 'string' || (typeof id === 'number' && /^-?\d+$/.test(idRaw!));
+  if (!isPlainId && !wasSent(responseKey)) {
     return { problem: `wrote a response whose id ${idRaw} is not a string or an integer` };
   }
   const error = hasError ? (value.error as { code: number; message: string }) : undefined;
   return {
     message: {
       type: 'response',
-      key,
+      key: responseKey,
       raw: line,
       isError: hasError,
       code: error?.code,
