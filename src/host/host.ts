@@ -306,7 +306,7 @@ export class Host {
       state = this.state(server, options);
       state.policy.assertAllowed(server, tool);
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     // Without a cache nothing needs the tool list: the call goes straight to a replica (the hot path of bench,
     // the LLM loop and the gateway, kept free of extra promises).
