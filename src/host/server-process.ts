@@ -23,8 +23,14 @@ export const DEFAULT_GRACE_MS = 2_000;
 export const DEFAULT_TERM_MS = 2_000;
 /** Lines of stderr kept for error reports. */
 export const DEFAULT_STDERR_TAIL_LINES = 40;
-/** Longer stderr lines are cut to this many characters (plus "…"). */
+/** Longer stderr lines are cut to this many characters (plus "…"), as they are read. */
 export const STDERR_LINE_MAX_CHARS = 1_000;
+/**
+ * At most this many stderr lines a second go to `onStderrLine` (the tail still sees every line). A server that
+ * writes more gets a note of how many were not shown: `--verbose` relays each line, and relaying a flood would
+ * cost the host the memory and CPU of writing it all out again.
+ */
+export const STDERR_RELAY_MAX_LINES_PER_SECOND = 1_000;
 
 /** After the exit, how long to wait for the last stderr bytes, which can arrive after the exit event. */
 const STDERR_DRAIN_MS = 200;
@@ -44,8 +50,14 @@ export interface SpawnServerOptions extends SpawnSpec {
   name: string;
   /** @default DEFAULT_STDERR_TAIL_LINES */
   stderrTailLines?: number;
-  /** Called with each complete stderr line (without the newline). Errors it throws are ignored. */
+  /**
+   * Called with each stderr line (without the newline, cut to STDERR_LINE_MAX_CHARS), at most
+   * `maxStderrLinesPerSecond` a second: beyond that, lines are skipped and a note of how many follows
+   * (`[mcp-host: N more lines of stderr not shown: …]`). Errors it throws are ignored.
+   */
   onStderrLine?: (line: string) => void;
+  /** @default STDERR_RELAY_MAX_LINES_PER_SECOND */
+  maxStderrLinesPerSecond?: number;
   /**
    * A process already started with these options (`spawnOptions`, pipes for stdio; see src/cli/early-start.ts),
    * running and with nothing read from it yet: taken over instead of starting one.
@@ -118,7 +130,11 @@ class ChildServerProcess implements ServerProcess {
 
   constructor(private readonly options: SpawnServerOptions) {
     this.name = options.name;
-    this.tail = new LineTail(options.stderrTailLines ?? DEFAULT_STDERR_TAIL_LINES, options.onStderrLine);
+    this.tail = new LineTail(
+      options.stderrTailLines ?? DEFAULT_STDERR_TAIL_LINES,
+      options.onStderrLine,
+      options.maxStderrLinesPerSecond ?? STDERR_RELAY_MAX_LINES_PER_SECOND,
+    );
     // Either way a Node ChildProcess with the three pipes (execa's subprocess is one, with a promise on top).
     let subprocess: ChildProcessWithoutNullStreams;
     try {
@@ -151,8 +167,10 @@ class ChildServerProcess implements ServerProcess {
     this.stdin.on('error', ignore);
     this.stdout.on('error', ignore);
     subprocess.stderr.on('error', ignore);
-    subprocess.stderr.setEncoding('utf8');
-    subprocess.stderr.on('data', (text: string) => this.tail.push(text));
+    // Bytes, not text: lines are found and cut in bytes, and only the kept part of a line is ever decoded.
+    subprocess.stderr.on('data', (chunk: Buffer | string) =>
+      this.tail.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)),
+    );
     const stderrEnded = new Promise<void>((resolve) => {
       subprocess.stderr.once('end', resolve).once('close', resolve);
     }).then(() => this.tail.end());
@@ -381,46 +399,146 @@ function onExitSignal(signal: NodeJS.Signals): void {
 // ---------------------------------------------------------------------------------------------------------------
 // Stderr tail
 
-/** Splits text into lines and keeps the last `maxLines`, each cut to STDERR_LINE_MAX_CHARS. Memory is bounded. */
+/**
+ * Bytes of one line kept while reading it: enough for STDERR_LINE_MAX_CHARS UTF-16 units and one more (so that
+ * `cap` knows to add the ellipsis), whatever their UTF-8 length. The rest of a longer line is skipped as it arrives.
+ */
+const STDERR_LINE_MAX_BYTES = 4 * (STDERR_LINE_MAX_CHARS + 1);
+const NEWLINE = 0x0a;
+const RELAY_WINDOW_MS = 1_000;
+
+/**
+ * Splits stderr into lines, keeps the last `maxLines` (each cut to STDERR_LINE_MAX_CHARS), and hands lines to
+ * `onLine` at most `maxRelayedPerSecond` a second, with a note of how many it skipped. Memory is bounded
+ * whatever the server writes: a line is cut while it is read, never buffered whole, and a chunk's lines that can
+ * neither be relayed nor stay in the tail are only counted, never decoded.
+ */
 class LineTail {
   private readonly lines: string[] = [];
-  private partial = '';
+  /** The unfinished line: copies of its first bytes, at most STDERR_LINE_MAX_BYTES in all. */
+  private partial: Buffer[] = [];
+  private partialBytes = 0;
+  /** Bytes of the unfinished line were skipped. */
+  private isPartialCut = false;
+  private windowStartMs = 0;
+  private relayedInWindow = 0;
+  private skipped = 0;
+  private noteTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly maxLines: number,
     private readonly onLine: ((line: string) => void) | undefined,
+    private readonly maxRelayedPerSecond: number,
   ) {}
 
-  push(text: string): void {
+  push(chunk: Buffer): void {
+    // First count the chunk's complete lines, to know which of them can still be among the last `maxLines`.
+    let count = 0;
+    for (let at = chunk.indexOf(NEWLINE); at !== -1; at = chunk.indexOf(NEWLINE, at + 1)) count++;
+    const firstKept = count - this.maxLines;
+    const now = this.onLine ? Date.now() : 0;
     let start = 0;
-    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
-      this.append(text.slice(start, newline));
-      this.completeLine();
+    for (let index = 0; index < count; index++) {
+      const newline = chunk.indexOf(NEWLINE, start);
+      const isRelayed = this.onLine !== undefined && this.admit(now);
+      if (isRelayed || index >= firstKept) {
+        this.completeLine(this.lineText(chunk, start, newline), isRelayed);
+      }
+      this.partial = [];
+      this.partialBytes = 0;
+      this.isPartialCut = false;
       start = newline + 1;
     }
-    this.append(text.slice(start));
+    this.appendPartial(chunk, start);
   }
 
-  /** The stream ended: an unfinished last line counts as a line. */
+  /** The stream ended: an unfinished last line counts as a line, and a pending note of skipped lines is given. */
   end(): void {
-    if (this.partial !== '') this.completeLine();
+    if (this.partialBytes > 0 || this.isPartialCut) {
+      const line = this.partialText();
+      this.partial = [];
+      this.partialBytes = 0;
+      this.isPartialCut = false;
+      this.completeLine(line, this.onLine !== undefined && this.admit(Date.now()));
+    }
+    this.flushNote();
   }
 
   snapshot(): string[] {
-    return this.partial === '' ? [...this.lines] : [...this.lines, cap(this.partial)];
+    return this.partialBytes > 0 || this.isPartialCut ? [...this.lines, this.partialText()] : [...this.lines];
   }
 
-  private append(piece: string): void {
-    // One character over the cap is kept so that cap() knows to add the ellipsis.
-    const room = STDERR_LINE_MAX_CHARS + 1 - this.partial.length;
-    if (room > 0) this.partial += piece.length > room ? piece.slice(0, room) : piece;
+  /** Whether a line may go to `onLine` now; counts it as skipped otherwise. */
+  private admit(now: number): boolean {
+    if (now - this.windowStartMs >= RELAY_WINDOW_MS) {
+      this.flushNote();
+      this.windowStartMs = now;
+      this.relayedInWindow = 0;
+    }
+    if (this.relayedInWindow < this.maxRelayedPerSecond) {
+      this.relayedInWindow++;
+      return true;
+    }
+    this.skipped++;
+    // A flood that stops still gets its note when the window ends, not only at the next line.
+    this.noteTimer ??= setTimeout(
+      () => {
+        this.noteTimer = undefined;
+        this.flushNote();
+      },
+      RELAY_WINDOW_MS - (now - this.windowStartMs),
+    ).unref();
+    return false;
   }
 
-  private completeLine(): void {
-    const line = cap(this.partial.endsWith('\r') ? this.partial.slice(0, -1) : this.partial);
-    this.partial = '';
+  private flushNote(): void {
+    clearTimeout(this.noteTimer);
+    this.noteTimer = undefined;
+    if (this.skipped === 0) return;
+    const count = this.skipped;
+    this.skipped = 0;
+    this.relay(
+      `[mcp-host: ${count} more line${count === 1 ? '' : 's'} of stderr not shown: over ${this.maxRelayedPerSecond} lines a second]`,
+    );
+  }
+
+  /** The text of the line that ends at `newline` in `chunk` (after the partial line's bytes), cut to the cap. */
+  private lineText(chunk: Buffer, start: number, newline: number): string {
+    const room = STDERR_LINE_MAX_BYTES - this.partialBytes;
+    const end = Math.min(newline, start + Math.max(0, room));
+    const isCut = this.isPartialCut || end < newline;
+    const bytes =
+      this.partialBytes === 0
+        ? chunk.subarray(start, end)
+        : Buffer.concat([...this.partial, chunk.subarray(start, end)]);
+    let text = bytes.toString('utf8');
+    if (!isCut && text.endsWith('\r')) text = text.slice(0, -1);
+    return cap(text, isCut);
+  }
+
+  private partialText(): string {
+    return cap(Buffer.concat(this.partial).toString('utf8'), this.isPartialCut);
+  }
+
+  private appendPartial(chunk: Buffer, start: number): void {
+    if (start >= chunk.length) return;
+    const room = STDERR_LINE_MAX_BYTES - this.partialBytes;
+    const end = Math.min(chunk.length, start + Math.max(0, room));
+    if (end > start) {
+      // A copy: a slice would keep the whole chunk alive for a few bytes of it.
+      this.partial.push(Buffer.from(chunk.subarray(start, end)));
+      this.partialBytes += end - start;
+    }
+    if (end < chunk.length) this.isPartialCut = true;
+  }
+
+  private completeLine(line: string, isRelayed: boolean): void {
     this.lines.push(line);
     if (this.lines.length > this.maxLines) this.lines.shift();
+    if (isRelayed) this.relay(line);
+  }
+
+  private relay(line: string): void {
     try {
       this.onLine?.(line);
     } catch {
@@ -429,6 +547,7 @@ class LineTail {
   }
 }
 
-function cap(line: string): string {
-  return line.length > STDERR_LINE_MAX_CHARS ? `${line.slice(0, STDERR_LINE_MAX_CHARS)}…` : line;
+/** A line cut to STDERR_LINE_MAX_CHARS, with "…" when it was longer (or `isCut`: bytes of it were skipped). */
+function cap(line: string, isCut: boolean): string {
+  return isCut || line.length > STDERR_LINE_MAX_CHARS ? `${line.slice(0, STDERR_LINE_MAX_CHARS)}…` : line;
 }
