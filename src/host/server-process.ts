@@ -1,7 +1,7 @@
 /**
  * One server child process: spawning it in its own process group, keeping the tail of its stderr, telling how it
  * ended, and shutting it down so that nothing it started survives (wrappers like `sh -c` or `npx` otherwise leave
- * orphans holding our pipes).
+ * orphans holding our pipes), not even what left its group (on Linux, found by the tag of process-tag.ts).
  *
  * Ownership: whoever calls `spawnServerProcess` calls `close()`, also after the server exited on its own (close then
  * reaps what is left of its process group). The streams belong to this object; a connection on them only reads
@@ -14,6 +14,8 @@ import type { Readable, Writable } from 'node:stream';
 import type { ChildProcess, ChildProcessWithoutNullStreams } from 'node:child_process';
 import { execa } from 'execa';
 import { McpHostError } from '../protocol/errors.js';
+import { canScan, createProcessTag, killTaggedProcesses, tagOfChild } from './process-tag.js';
+import type { ProcessTag } from './process-tag.js';
 import { spawnOptions } from './spawn-spec.js';
 import type { SpawnSpec } from './spawn-spec.js';
 
@@ -60,7 +62,8 @@ export interface SpawnServerOptions extends SpawnSpec {
   maxStderrLinesPerSecond?: number;
   /**
    * A process already started with these options (`spawnOptions`, pipes for stdio; see src/cli/early-start.ts),
-   * running and with nothing read from it yet: taken over instead of starting one.
+   * running and with nothing read from it yet: taken over instead of starting one. Its tag, if `tagChild` kept one
+   * on it, is how `close()` finds what it started outside its group.
    */
   adopt?: ChildProcess;
 }
@@ -101,8 +104,9 @@ export interface ServerProcess {
   exitError(): McpHostError;
   /**
    * Stops the server: end stdin, wait `graceMs`, SIGTERM the process group, wait `termMs`, SIGKILL the group. Once
-   * the leader has exited, anything left in its group is SIGKILLed. Idempotent. Resolves once the leader has exited
-   * and the rest of its group has been SIGKILLed (their zombies may wait a moment longer for init to reap them).
+   * the leader has exited, anything left in its group is SIGKILLed, and so (Linux) is every process that carries
+   * its tag: what it started in a session or group of its own. Idempotent. Resolves once the leader has exited and
+   * the rest has been SIGKILLed (their zombies may wait a moment longer for init to reap them).
    */
   close(options?: CloseOptions): Promise<ExitInfo>;
 }
@@ -122,6 +126,7 @@ class ChildServerProcess implements ServerProcess {
   readonly stdout: Readable;
   readonly exited: Promise<ExitInfo>;
   private readonly tail: LineTail;
+  private readonly tag: ProcessTag | undefined;
   private leaderExit: ExitInfo | undefined;
   private spawnError: Error | undefined;
   private isStoppedByHost = false;
@@ -140,8 +145,10 @@ class ChildServerProcess implements ServerProcess {
     try {
       if (options.adopt) {
         subprocess = options.adopt as ChildProcessWithoutNullStreams;
+        this.tag = tagOfChild(options.adopt);
       } else {
-        const started = startProcess(options);
+        this.tag = createProcessTag();
+        const started = startProcess(options, this.tag);
         // execa's own promise waits for every stream to end, which a grandchild holding our pipes can delay forever;
         // the exit is taken from the process's events instead. reject:false means this settles without rejecting.
         started.catch(ignore);
@@ -175,15 +182,16 @@ class ChildServerProcess implements ServerProcess {
       subprocess.stderr.once('end', resolve).once('close', resolve);
     }).then(() => this.tail.end());
 
-    if (this.pid !== undefined) trackGroup(this.pid);
+    if (this.pid !== undefined) trackGroup(this.pid, this.tag);
     let markLeaderExited: () => void = ignore;
     this.leaderExited = new Promise<void>((resolve) => (markLeaderExited = resolve));
     this.exited = new Promise<ExitInfo>((resolve) => {
       subprocess.once('exit', (exitCode: number | null, signal: NodeJS.Signals | null) => {
         this.leaderExit = { exitCode, signal };
         markLeaderExited();
+        // Kept for the exit handlers while what it started may live on: its group, or tagged processes outside it.
         const pid = this.pid;
-        if (pid !== undefined && !groupExists(pid)) untrackGroup(pid);
+        if (pid !== undefined && !groupExists(pid) && !(this.tag && canScan())) untrackGroup(pid);
         void settlesWithin(stderrEnded, STDERR_DRAIN_MS, true).then(() => resolve({ exitCode, signal }));
       });
       subprocess.on('error', (error: Error) => {
@@ -253,8 +261,9 @@ class ChildServerProcess implements ServerProcess {
       }
     }
     // The leader is gone. Whatever else is in its group (a grandchild that outlived an `sh -c` wrapper, children of
-    // a server that was killed) is an orphan now: kill it rather than wait for it.
+    // a server that was killed) is an orphan now: kill it rather than wait for it. Then what escaped the group.
     await killGroupRemains(pid);
+    if (this.tag) killTaggedProcesses(this.tag, pid);
     untrackGroup(pid);
     if (await settlesWithin(this.exited, KILL_CONFIRM_MS, true)) return this.exited;
     return { exitCode: null, signal: null, error: new Error(`process ${pid} did not exit after SIGKILL`) };
@@ -283,9 +292,9 @@ class ChildServerProcess implements ServerProcess {
   }
 }
 
-function startProcess(options: SpawnServerOptions) {
+function startProcess(options: SpawnServerOptions, tag: ProcessTag) {
   return execa(options.command, options.args, {
-    ...spawnOptions(options),
+    ...spawnOptions(options, tag),
     extendEnv: false,
     stdin: 'pipe',
     stdout: 'pipe',
@@ -358,18 +367,19 @@ async function killGroupRemains(pid: number): Promise<void> {
 }
 
 /**
- * Process groups started by this module that may still have members. When the host exits without closing them
- * (an uncaught exception, `process.exit()`, a fatal signal) every one is SIGKILLed, synchronously.
+ * Process groups started by this module that may still have members, with their tags. When the host exits without
+ * closing them (an uncaught exception, `process.exit()`, a fatal signal) every one is SIGKILLed, synchronously, and
+ * so is every process that carries one of the tags.
  */
-const liveGroups = new Set<number>();
+const liveGroups = new Map<number, ProcessTag | undefined>();
 const EXIT_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-function trackGroup(pid: number): void {
+function trackGroup(pid: number, tag: ProcessTag | undefined): void {
   if (liveGroups.size === 0) {
     process.on('exit', killLiveGroups);
     if (process.platform !== 'win32') for (const signal of EXIT_SIGNALS) process.on(signal, onExitSignal);
   }
-  liveGroups.add(pid);
+  liveGroups.set(pid, tag);
 }
 
 function untrackGroup(pid: number): void {
@@ -379,7 +389,8 @@ function untrackGroup(pid: number): void {
 }
 
 function killLiveGroups(): void {
-  for (const pid of liveGroups) signalGroup(pid, 'SIGKILL');
+  for (const pid of liveGroups.keys()) signalGroup(pid, 'SIGKILL');
+  for (const [pid, tag] of liveGroups) if (tag) killTaggedProcesses(tag, pid);
   liveGroups.clear();
 }
 

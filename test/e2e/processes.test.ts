@@ -26,6 +26,7 @@ beforeAll(() => {
       kitchen: wrapped(fixture('kitchen-sink')),
       echo: wrapped(fixture('echo')),
       grandchild: { command: process.execPath, args: [fixture('grandchild'), MARKER] },
+      setsid: { command: process.execPath, args: [fixture('setsid-grandchild'), MARKER] },
       flood: {
         command: process.execPath,
         args: [fixture('flood-stderr'), MARKER, '--mib', '256', '--line-bytes', '100'],
@@ -74,6 +75,15 @@ describe('no orphans', () => {
     const grandchildPid = /grandchild pid (\d+)/.exec(String(result.stderr))?.[1];
     expect(grandchildPid).toBeDefined();
     await waitFor(() => isGone(Number(grandchildPid)), 2_000, `grandchild ${grandchildPid} to be gone`);
+  });
+
+  it('leaves nothing behind after a call to a server whose child left for a session of its own', async () => {
+    const result = await mcpHost(['--verbose', 'call', 'setsid.echo', 'text=hi'], { cwd });
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'hi\n' });
+    const grandchildPid = /grandchild pid (\d+)/.exec(String(result.stderr))?.[1];
+    expect(grandchildPid).toBeDefined();
+    await waitFor(() => isGone(Number(grandchildPid)), 3_000, `setsid grandchild ${grandchildPid} to be gone`);
+    expect(await processesWith(MARKER)).toEqual([]);
   });
 
   it('returns quickly after the result: it does not wait on a slow shutdown', async () => {
