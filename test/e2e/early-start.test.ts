@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COLLIDING_PREFIX, INVALID_NAME, VALID_NAME } from '../fixtures/config-collision.js';
 import { Workspace, fixture, isGone, killProcessesWith, mcpHost, processesWith, waitFor } from './mcp-host.js';
 
 /** On the command line of every server this suite starts, so `ps` finds them (and only them). */
@@ -66,6 +67,31 @@ describe('the early start', () => {
     expect(afterEdit.stderr).not.toContain(TAKEN_OVER);
     const next = await call('call', 'echo.echo', 'text=four');
     expect(next.stderr).toContain(TAKEN_OVER);
+  });
+
+  it('starts nothing from a text crafted to collide with a validated one under the former hash', async () => {
+    // The server's command notes each start in a file, so a start that ends at once is still seen.
+    const started = path.join(cwd, 'collide-starts.log');
+    const entry = {
+      command: 'sh',
+      args: ['-c', `echo start >> "${started}"; exec "${process.execPath}" "${fixture('echo')}" ${MARKER}`],
+    };
+    const text = (name: string): string =>
+      `${COLLIDING_PREFIX}${name}":{"command":"unused"},"echo":${JSON.stringify(entry)}}}`;
+    const starts = (): number => (fs.existsSync(started) ? fs.readFileSync(started, 'utf8').split('\n').length - 1 : 0);
+    const config = workspace.writeConfig(text(VALID_NAME), 'collide.json');
+    expect((await call('--config', config, 'call', 'echo.echo', 'text=one')).stdout).toBe('one\n');
+    const early = await call('--config', config, 'call', 'echo.echo', 'text=two');
+    expect(early.stderr).toContain(TAKEN_OVER);
+    expect(starts()).toBe(2);
+
+    workspace.writeConfig(text(INVALID_NAME), 'collide.json');
+    const forged = await call('--config', config, 'call', 'echo.echo', 'text=three');
+
+    expect(forged.exitCode).toBe(2);
+    expect(forged.stderr).toContain('cannot contain "."');
+    expect(starts()).toBe(2);
+    expect(await processesWith(MARKER)).toEqual([]);
   });
 
   it('ends a server started early that nothing uses: a usage error, --help', async () => {
