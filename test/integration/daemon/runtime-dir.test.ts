@@ -41,10 +41,10 @@ afterAll(async () => {
   await workspace.cleanup();
 });
 
-async function status(): Promise<DaemonStatus & { running: boolean }> {
-  const status = parseJson((await workspace.cli(['--json', 'daemon', 'status'], { env })).stdout) as DaemonStatus & {
-    running: boolean;
-  };
+type Status = DaemonStatus & { running: boolean };
+
+async function status(): Promise<Status> {
+  const status = parseJson((await workspace.cli(['--json', 'daemon', 'status'], { env })).stdout) as unknown as Status;
   if (status.running) workspace.remember(status);
   return status;
 }
