@@ -18,6 +18,8 @@ import path from 'node:path';
 import { isStamped } from '../host/config-stamp.js';
 import type { StdioEntry } from '../host/config.js';
 import { parseJsonText } from '../host/jsonc.js';
+import { createProcessTag, killTaggedProcesses, tagChild } from '../host/process-tag.js';
+import type { ProcessTag } from '../host/process-tag.js';
 import { isSameSpawn, serverSpawnSpec, spawnOptions } from '../host/spawn-spec.js';
 import type { SpawnSpec } from '../host/spawn-spec.js';
 import { isHttpEntry, resolveStdioServer } from '../host/stdio-entry.js';
@@ -36,6 +38,7 @@ export class EarlyServer {
     readonly server: string,
     readonly spec: SpawnSpec,
     private readonly child: ChildProcess,
+    private readonly tag: ProcessTag,
     /** Set when starting it failed (no such command, …): then nothing is taken over. */
     private readonly failure: () => Error | undefined,
   ) {
@@ -71,6 +74,7 @@ export class EarlyServer {
     } catch {
       // Gone already.
     }
+    killTaggedProcesses(this.tag, pid);
   };
 }
 
@@ -118,9 +122,12 @@ function resolveSpec(text: string, configPath: string, server: string, env: Node
 }
 
 function launch(server: string, spec: SpawnSpec): EarlyServer {
-  const child = spawn(spec.command, [...spec.args], { ...spawnOptions(spec), stdio: 'pipe' });
+  const tag = createProcessTag();
+  const child = spawn(spec.command, [...spec.args], { ...spawnOptions(spec, tag), stdio: 'pipe' });
+  // The host that takes the process over finds what it started by this tag (see process-tag.ts).
+  tagChild(child, tag);
   // A failure to start (ENOENT) comes as an event; with no listener it would crash the CLI before anyone took over.
   let failure: Error | undefined;
   child.once('error', (error) => (failure ??= error));
-  return new EarlyServer(server, spec, child, () => failure);
+  return new EarlyServer(server, spec, child, tag, () => failure);
 }

@@ -10,7 +10,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { isatty } from 'node:tty';
 import { runThroughDaemon } from '../host/daemon/client.js';
-import { daemonPaths } from '../host/daemon/paths.js';
+import { chooseRuntimeDir, daemonPaths } from '../host/daemon/paths.js';
 import type { DaemonPaths } from '../host/daemon/paths.js';
 
 /** Set to anything but empty or `0`, commands never use a daemon (as with `--no-daemon`). */
@@ -36,6 +36,10 @@ const EXIT_SERVER_FAILED = 3;
 export async function runFastPath(argv: readonly string[]): Promise<number | undefined> {
   const cwd = process.cwd();
   const route = routeToDaemon(argv.slice(2), process.env, cwd);
+  if (route.isVerbose && process.platform !== 'win32') {
+    // Why the daemon and the early start use another directory than the usual one (another user made it first…).
+    for (const reason of chooseRuntimeDir(process.env).skipped) process.stderr.write(`mcp-host: ${reason}\n`);
+  }
   if (!route.isRouted) {
     if (route.isVerbose) process.stderr.write(`mcp-host: no daemon used (${route.reason})\n`);
     return undefined;

@@ -1,7 +1,7 @@
 /**
  * One server child process: spawning it in its own process group, keeping the tail of its stderr, telling how it
  * ended, and shutting it down so that nothing it started survives (wrappers like `sh -c` or `npx` otherwise leave
- * orphans holding our pipes).
+ * orphans holding our pipes), not even what left its group (on Linux, found by the tag of process-tag.ts).
  *
  * Ownership: whoever calls `spawnServerProcess` calls `close()`, also after the server exited on its own (close then
  * reaps what is left of its process group). The streams belong to this object; a connection on them only reads
@@ -14,6 +14,8 @@ import type { Readable, Writable } from 'node:stream';
 import type { ChildProcess, ChildProcessWithoutNullStreams } from 'node:child_process';
 import { execa } from 'execa';
 import { McpHostError } from '../protocol/errors.js';
+import { canScan, createProcessTag, killTaggedProcesses, tagOfChild } from './process-tag.js';
+import type { ProcessTag } from './process-tag.js';
 import { spawnOptions } from './spawn-spec.js';
 import type { SpawnSpec } from './spawn-spec.js';
 
@@ -23,8 +25,14 @@ export const DEFAULT_GRACE_MS = 2_000;
 export const DEFAULT_TERM_MS = 2_000;
 /** Lines of stderr kept for error reports. */
 export const DEFAULT_STDERR_TAIL_LINES = 40;
-/** Longer stderr lines are cut to this many characters (plus "…"). */
+/** Longer stderr lines are cut to this many characters (plus "…"), as they are read. */
 export const STDERR_LINE_MAX_CHARS = 1_000;
+/**
+ * At most this many stderr lines a second go to `onStderrLine` (the tail still sees every line). A server that
+ * writes more gets a note of how many were not shown: `--verbose` relays each line, and relaying a flood would
+ * cost the host the memory and CPU of writing it all out again.
+ */
+export const STDERR_RELAY_MAX_LINES_PER_SECOND = 1_000;
 
 /** After the exit, how long to wait for the last stderr bytes, which can arrive after the exit event. */
 const STDERR_DRAIN_MS = 200;
@@ -44,11 +52,18 @@ export interface SpawnServerOptions extends SpawnSpec {
   name: string;
   /** @default DEFAULT_STDERR_TAIL_LINES */
   stderrTailLines?: number;
-  /** Called with each complete stderr line (without the newline). Errors it throws are ignored. */
+  /**
+   * Called with each stderr line (without the newline, cut to STDERR_LINE_MAX_CHARS), at most
+   * `maxStderrLinesPerSecond` a second: beyond that, lines are skipped and a note of how many follows
+   * (`[mcp-host: N more lines of stderr not shown: …]`). Errors it throws are ignored.
+   */
   onStderrLine?: (line: string) => void;
+  /** @default STDERR_RELAY_MAX_LINES_PER_SECOND */
+  maxStderrLinesPerSecond?: number;
   /**
    * A process already started with these options (`spawnOptions`, pipes for stdio; see src/cli/early-start.ts),
-   * running and with nothing read from it yet: taken over instead of starting one.
+   * running and with nothing read from it yet: taken over instead of starting one. Its tag, if `tagChild` kept one
+   * on it, is how `close()` finds what it started outside its group.
    */
   adopt?: ChildProcess;
 }
@@ -89,8 +104,9 @@ export interface ServerProcess {
   exitError(): McpHostError;
   /**
    * Stops the server: end stdin, wait `graceMs`, SIGTERM the process group, wait `termMs`, SIGKILL the group. Once
-   * the leader has exited, anything left in its group is SIGKILLed. Idempotent. Resolves once the leader has exited
-   * and the rest of its group has been SIGKILLed (their zombies may wait a moment longer for init to reap them).
+   * the leader has exited, anything left in its group is SIGKILLed, and so (Linux) is every process that carries
+   * its tag: what it started in a session or group of its own. Idempotent. Resolves once the leader has exited and
+   * the rest has been SIGKILLed (their zombies may wait a moment longer for init to reap them).
    */
   close(options?: CloseOptions): Promise<ExitInfo>;
 }
@@ -110,6 +126,7 @@ class ChildServerProcess implements ServerProcess {
   readonly stdout: Readable;
   readonly exited: Promise<ExitInfo>;
   private readonly tail: LineTail;
+  private readonly tag: ProcessTag | undefined;
   private leaderExit: ExitInfo | undefined;
   private spawnError: Error | undefined;
   private isStoppedByHost = false;
@@ -118,14 +135,20 @@ class ChildServerProcess implements ServerProcess {
 
   constructor(private readonly options: SpawnServerOptions) {
     this.name = options.name;
-    this.tail = new LineTail(options.stderrTailLines ?? DEFAULT_STDERR_TAIL_LINES, options.onStderrLine);
+    this.tail = new LineTail(
+      options.stderrTailLines ?? DEFAULT_STDERR_TAIL_LINES,
+      options.onStderrLine,
+      options.maxStderrLinesPerSecond ?? STDERR_RELAY_MAX_LINES_PER_SECOND,
+    );
     // Either way a Node ChildProcess with the three pipes (execa's subprocess is one, with a promise on top).
     let subprocess: ChildProcessWithoutNullStreams;
     try {
       if (options.adopt) {
         subprocess = options.adopt as ChildProcessWithoutNullStreams;
+        this.tag = tagOfChild(options.adopt);
       } else {
-        const started = startProcess(options);
+        this.tag = createProcessTag();
+        const started = startProcess(options, this.tag);
         // execa's own promise waits for every stream to end, which a grandchild holding our pipes can delay forever;
         // the exit is taken from the process's events instead. reject:false means this settles without rejecting.
         started.catch(ignore);
@@ -151,21 +174,24 @@ class ChildServerProcess implements ServerProcess {
     this.stdin.on('error', ignore);
     this.stdout.on('error', ignore);
     subprocess.stderr.on('error', ignore);
-    subprocess.stderr.setEncoding('utf8');
-    subprocess.stderr.on('data', (text: string) => this.tail.push(text));
+    // Bytes, not text: lines are found and cut in bytes, and only the kept part of a line is ever decoded.
+    subprocess.stderr.on('data', (chunk: Buffer | string) =>
+      this.tail.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)),
+    );
     const stderrEnded = new Promise<void>((resolve) => {
       subprocess.stderr.once('end', resolve).once('close', resolve);
     }).then(() => this.tail.end());
 
-    if (this.pid !== undefined) trackGroup(this.pid);
+    if (this.pid !== undefined) trackGroup(this.pid, this.tag);
     let markLeaderExited: () => void = ignore;
     this.leaderExited = new Promise<void>((resolve) => (markLeaderExited = resolve));
     this.exited = new Promise<ExitInfo>((resolve) => {
       subprocess.once('exit', (exitCode: number | null, signal: NodeJS.Signals | null) => {
         this.leaderExit = { exitCode, signal };
         markLeaderExited();
+        // Kept for the exit handlers while what it started may live on: its group, or tagged processes outside it.
         const pid = this.pid;
-        if (pid !== undefined && !groupExists(pid)) untrackGroup(pid);
+        if (pid !== undefined && !groupExists(pid) && !(this.tag && canScan())) untrackGroup(pid);
         void settlesWithin(stderrEnded, STDERR_DRAIN_MS, true).then(() => resolve({ exitCode, signal }));
       });
       subprocess.on('error', (error: Error) => {
@@ -235,8 +261,9 @@ class ChildServerProcess implements ServerProcess {
       }
     }
     // The leader is gone. Whatever else is in its group (a grandchild that outlived an `sh -c` wrapper, children of
-    // a server that was killed) is an orphan now: kill it rather than wait for it.
+    // a server that was killed) is an orphan now: kill it rather than wait for it. Then what escaped the group.
     await killGroupRemains(pid);
+    if (this.tag) killTaggedProcesses(this.tag, pid);
     untrackGroup(pid);
     if (await settlesWithin(this.exited, KILL_CONFIRM_MS, true)) return this.exited;
     return { exitCode: null, signal: null, error: new Error(`process ${pid} did not exit after SIGKILL`) };
@@ -265,9 +292,9 @@ class ChildServerProcess implements ServerProcess {
   }
 }
 
-function startProcess(options: SpawnServerOptions) {
+function startProcess(options: SpawnServerOptions, tag: ProcessTag) {
   return execa(options.command, options.args, {
-    ...spawnOptions(options),
+    ...spawnOptions(options, tag),
     extendEnv: false,
     stdin: 'pipe',
     stdout: 'pipe',
@@ -340,18 +367,19 @@ async function killGroupRemains(pid: number): Promise<void> {
 }
 
 /**
- * Process groups started by this module that may still have members. When the host exits without closing them
- * (an uncaught exception, `process.exit()`, a fatal signal) every one is SIGKILLed, synchronously.
+ * Process groups started by this module that may still have members, with their tags. When the host exits without
+ * closing them (an uncaught exception, `process.exit()`, a fatal signal) every one is SIGKILLed, synchronously, and
+ * so is every process that carries one of the tags.
  */
-const liveGroups = new Set<number>();
+const liveGroups = new Map<number, ProcessTag | undefined>();
 const EXIT_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-function trackGroup(pid: number): void {
+function trackGroup(pid: number, tag: ProcessTag | undefined): void {
   if (liveGroups.size === 0) {
     process.on('exit', killLiveGroups);
     if (process.platform !== 'win32') for (const signal of EXIT_SIGNALS) process.on(signal, onExitSignal);
   }
-  liveGroups.add(pid);
+  liveGroups.set(pid, tag);
 }
 
 function untrackGroup(pid: number): void {
@@ -361,7 +389,8 @@ function untrackGroup(pid: number): void {
 }
 
 function killLiveGroups(): void {
-  for (const pid of liveGroups) signalGroup(pid, 'SIGKILL');
+  for (const pid of liveGroups.keys()) signalGroup(pid, 'SIGKILL');
+  for (const [pid, tag] of liveGroups) if (tag) killTaggedProcesses(tag, pid);
   liveGroups.clear();
 }
 
@@ -381,46 +410,146 @@ function onExitSignal(signal: NodeJS.Signals): void {
 // ---------------------------------------------------------------------------------------------------------------
 // Stderr tail
 
-/** Splits text into lines and keeps the last `maxLines`, each cut to STDERR_LINE_MAX_CHARS. Memory is bounded. */
+/**
+ * Bytes of one line kept while reading it: enough for STDERR_LINE_MAX_CHARS UTF-16 units and one more (so that
+ * `cap` knows to add the ellipsis), whatever their UTF-8 length. The rest of a longer line is skipped as it arrives.
+ */
+const STDERR_LINE_MAX_BYTES = 4 * (STDERR_LINE_MAX_CHARS + 1);
+const NEWLINE = 0x0a;
+const RELAY_WINDOW_MS = 1_000;
+
+/**
+ * Splits stderr into lines, keeps the last `maxLines` (each cut to STDERR_LINE_MAX_CHARS), and hands lines to
+ * `onLine` at most `maxRelayedPerSecond` a second, with a note of how many it skipped. Memory is bounded
+ * whatever the server writes: a line is cut while it is read, never buffered whole, and a chunk's lines that can
+ * neither be relayed nor stay in the tail are only counted, never decoded.
+ */
 class LineTail {
   private readonly lines: string[] = [];
-  private partial = '';
+  /** The unfinished line: copies of its first bytes, at most STDERR_LINE_MAX_BYTES in all. */
+  private partial: Buffer[] = [];
+  private partialBytes = 0;
+  /** Bytes of the unfinished line were skipped. */
+  private isPartialCut = false;
+  private windowStartMs = 0;
+  private relayedInWindow = 0;
+  private skipped = 0;
+  private noteTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly maxLines: number,
     private readonly onLine: ((line: string) => void) | undefined,
+    private readonly maxRelayedPerSecond: number,
   ) {}
 
-  push(text: string): void {
+  push(chunk: Buffer): void {
+    // First count the chunk's complete lines, to know which of them can still be among the last `maxLines`.
+    let count = 0;
+    for (let at = chunk.indexOf(NEWLINE); at !== -1; at = chunk.indexOf(NEWLINE, at + 1)) count++;
+    const firstKept = count - this.maxLines;
+    const now = this.onLine ? Date.now() : 0;
     let start = 0;
-    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
-      this.append(text.slice(start, newline));
-      this.completeLine();
+    for (let index = 0; index < count; index++) {
+      const newline = chunk.indexOf(NEWLINE, start);
+      const isRelayed = this.onLine !== undefined && this.admit(now);
+      if (isRelayed || index >= firstKept) {
+        this.completeLine(this.lineText(chunk, start, newline), isRelayed);
+      }
+      this.partial = [];
+      this.partialBytes = 0;
+      this.isPartialCut = false;
       start = newline + 1;
     }
-    this.append(text.slice(start));
+    this.appendPartial(chunk, start);
   }
 
-  /** The stream ended: an unfinished last line counts as a line. */
+  /** The stream ended: an unfinished last line counts as a line, and a pending note of skipped lines is given. */
   end(): void {
-    if (this.partial !== '') this.completeLine();
+    if (this.partialBytes > 0 || this.isPartialCut) {
+      const line = this.partialText();
+      this.partial = [];
+      this.partialBytes = 0;
+      this.isPartialCut = false;
+      this.completeLine(line, this.onLine !== undefined && this.admit(Date.now()));
+    }
+    this.flushNote();
   }
 
   snapshot(): string[] {
-    return this.partial === '' ? [...this.lines] : [...this.lines, cap(this.partial)];
+    return this.partialBytes > 0 || this.isPartialCut ? [...this.lines, this.partialText()] : [...this.lines];
   }
 
-  private append(piece: string): void {
-    // One character over the cap is kept so that cap() knows to add the ellipsis.
-    const room = STDERR_LINE_MAX_CHARS + 1 - this.partial.length;
-    if (room > 0) this.partial += piece.length > room ? piece.slice(0, room) : piece;
+  /** Whether a line may go to `onLine` now; counts it as skipped otherwise. */
+  private admit(now: number): boolean {
+    if (now - this.windowStartMs >= RELAY_WINDOW_MS) {
+      this.flushNote();
+      this.windowStartMs = now;
+      this.relayedInWindow = 0;
+    }
+    if (this.relayedInWindow < this.maxRelayedPerSecond) {
+      this.relayedInWindow++;
+      return true;
+    }
+    this.skipped++;
+    // A flood that stops still gets its note when the window ends, not only at the next line.
+    this.noteTimer ??= setTimeout(
+      () => {
+        this.noteTimer = undefined;
+        this.flushNote();
+      },
+      RELAY_WINDOW_MS - (now - this.windowStartMs),
+    ).unref();
+    return false;
   }
 
-  private completeLine(): void {
-    const line = cap(this.partial.endsWith('\r') ? this.partial.slice(0, -1) : this.partial);
-    this.partial = '';
+  private flushNote(): void {
+    clearTimeout(this.noteTimer);
+    this.noteTimer = undefined;
+    if (this.skipped === 0) return;
+    const count = this.skipped;
+    this.skipped = 0;
+    this.relay(
+      `[mcp-host: ${count} more line${count === 1 ? '' : 's'} of stderr not shown: over ${this.maxRelayedPerSecond} lines a second]`,
+    );
+  }
+
+  /** The text of the line that ends at `newline` in `chunk` (after the partial line's bytes), cut to the cap. */
+  private lineText(chunk: Buffer, start: number, newline: number): string {
+    const room = STDERR_LINE_MAX_BYTES - this.partialBytes;
+    const end = Math.min(newline, start + Math.max(0, room));
+    const isCut = this.isPartialCut || end < newline;
+    const bytes =
+      this.partialBytes === 0
+        ? chunk.subarray(start, end)
+        : Buffer.concat([...this.partial, chunk.subarray(start, end)]);
+    let text = bytes.toString('utf8');
+    if (!isCut && text.endsWith('\r')) text = text.slice(0, -1);
+    return cap(text, isCut);
+  }
+
+  private partialText(): string {
+    return cap(Buffer.concat(this.partial).toString('utf8'), this.isPartialCut);
+  }
+
+  private appendPartial(chunk: Buffer, start: number): void {
+    if (start >= chunk.length) return;
+    const room = STDERR_LINE_MAX_BYTES - this.partialBytes;
+    const end = Math.min(chunk.length, start + Math.max(0, room));
+    if (end > start) {
+      // A copy: a slice would keep the whole chunk alive for a few bytes of it.
+      this.partial.push(Buffer.from(chunk.subarray(start, end)));
+      this.partialBytes += end - start;
+    }
+    if (end < chunk.length) this.isPartialCut = true;
+  }
+
+  private completeLine(line: string, isRelayed: boolean): void {
     this.lines.push(line);
     if (this.lines.length > this.maxLines) this.lines.shift();
+    if (isRelayed) this.relay(line);
+  }
+
+  private relay(line: string): void {
     try {
       this.onLine?.(line);
     } catch {
@@ -429,6 +558,7 @@ class LineTail {
   }
 }
 
-function cap(line: string): string {
-  return line.length > STDERR_LINE_MAX_CHARS ? `${line.slice(0, STDERR_LINE_MAX_CHARS)}…` : line;
+/** A line cut to STDERR_LINE_MAX_CHARS, with "…" when it was longer (or `isCut`: bytes of it were skipped). */
+function cap(line: string, isCut: boolean): string {
+  return isCut || line.length > STDERR_LINE_MAX_CHARS ? `${line.slice(0, STDERR_LINE_MAX_CHARS)}…` : line;
 }

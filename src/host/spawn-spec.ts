@@ -6,6 +6,8 @@
 
 import type { StdioServerConfig } from './config.js';
 import { serverEnvironment } from './environment.js';
+import { withProcessTag } from './process-tag.js';
+import type { ProcessTag } from './process-tag.js';
 
 /** The program, its arguments, its complete environment and its working directory. */
 export interface SpawnSpec {
@@ -25,25 +27,29 @@ export function serverSpawnSpec(server: StdioServerConfig, hostEnv: NodeJS.Proce
 }
 
 /**
- * The options both give Node's `spawn`: exactly `env`, no console window, and (POSIX) a process group of its own,
- * so that closing the server reaches everything it starts. Windows has no process groups, and `detached` would open
- * a console there.
+ * The options both give Node's `spawn`: exactly `env` plus the process's `tag` (see process-tag.ts), no console
+ * window, and (POSIX) a process group of its own, so that closing the server reaches everything it starts: the
+ * group by a signal, and what left the group by the tag. Windows has no process groups, and `detached` would open a
+ * console there.
  */
-export function spawnOptions(spec: SpawnSpec): {
+export function spawnOptions(
+  spec: SpawnSpec,
+  tag: ProcessTag,
+): {
   env: Record<string, string>;
   cwd?: string;
   detached: boolean;
   windowsHide: true;
 } {
   return {
-    env: { ...spec.env },
+    env: withProcessTag(spec.env, tag),
     ...(spec.cwd !== undefined && { cwd: spec.cwd }),
     detached: process.platform !== 'win32',
     windowsHide: true,
   };
 }
 
-/** True when the two would start the same process. */
+/** True when the two would start the same process (their tags aside, which are never the same). */
 export function isSameSpawn(a: SpawnSpec, b: SpawnSpec): boolean {
   const sameList = (x: readonly string[], y: readonly string[]): boolean =>
     x.length === y.length && x.every((item, index) => item === y[index]);

@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Workspace, fixture, killProcessesWith, mcpHost, processesWith } from './mcp-host.js';
+import { COLLIDING_PREFIX, INVALID_NAME, VALID_NAME } from '../fixtures/config-collision.js';
+import { Workspace, fixture, isGone, killProcessesWith, mcpHost, processesWith, waitFor } from './mcp-host.js';
 
 /** On the command line of every server this suite starts, so `ps` finds them (and only them). */
 const MARKER = `mcp-host-e2e-early-${randomUUID()}`;
@@ -23,6 +24,7 @@ function writeConfig(extra: Record<string, unknown> = {}): void {
     mcpServers: {
       echo: { command: process.execPath, args: [fixture('echo'), MARKER], ...extra },
       other: { command: process.execPath, args: [fixture('echo'), MARKER, 'other'] },
+      setsid: { command: process.execPath, args: [fixture('setsid-grandchild'), MARKER] },
     },
   });
 }
@@ -67,6 +69,31 @@ describe('the early start', () => {
     expect(next.stderr).toContain(TAKEN_OVER);
   });
 
+  it('starts nothing from a text crafted to collide with a validated one under the former hash', async () => {
+    // The server's command notes each start in a file, so a start that ends at once is still seen.
+    const started = path.join(cwd, 'collide-starts.log');
+    const entry = {
+      command: 'sh',
+      args: ['-c', `echo start >> "${started}"; exec "${process.execPath}" "${fixture('echo')}" ${MARKER}`],
+    };
+    const text = (name: string): string =>
+      `${COLLIDING_PREFIX}${name}":{"command":"unused"},"echo":${JSON.stringify(entry)}}}`;
+    const starts = (): number => (fs.existsSync(started) ? fs.readFileSync(started, 'utf8').split('\n').length - 1 : 0);
+    const config = workspace.writeConfig(text(VALID_NAME), 'collide.json');
+    expect((await call('--config', config, 'call', 'echo.echo', 'text=one')).stdout).toBe('one\n');
+    const early = await call('--config', config, 'call', 'echo.echo', 'text=two');
+    expect(early.stderr).toContain(TAKEN_OVER);
+    expect(starts()).toBe(2);
+
+    workspace.writeConfig(text(INVALID_NAME), 'collide.json');
+    const forged = await call('--config', config, 'call', 'echo.echo', 'text=three');
+
+    expect(forged.exitCode).toBe(2);
+    expect(forged.stderr).toContain('cannot contain "."');
+    expect(starts()).toBe(2);
+    expect(await processesWith(MARKER)).toEqual([]);
+  });
+
   it('ends a server started early that nothing uses: a usage error, --help', async () => {
     const usage = await call('call', 'echo.echo', 'text');
     expect(usage.exitCode).toBe(1);
@@ -76,6 +103,21 @@ describe('the early start', () => {
     expect(help.exitCode).toBe(0);
     expect(help.stdout).toContain('Usage:');
     expect(await processesWith(MARKER)).toEqual([]);
+  });
+
+  it('ends what a server started early put in a session of its own, taken over or not', async () => {
+    writeConfig();
+    await call('list', 'servers');
+    const used = await call('call', 'setsid.echo', 'text=six');
+    expect(used).toMatchObject({ exitCode: 0, stdout: 'six\n' });
+    expect(used.stderr).toContain(`server setsid: ${TAKEN_OVER}`);
+    const unused = await call('call', 'setsid.echo', 'text');
+    expect(unused.exitCode).toBe(1);
+    const grandchildPid = Number(/grandchild pid (\d+)/.exec(String(used.stderr))?.[1]);
+    expect(grandchildPid).toBeGreaterThan(0);
+    await waitFor(() => isGone(grandchildPid), 3_000, `grandchild ${grandchildPid} to be gone`);
+    // The unused one is ended before anyone reads its stderr: its grandchild is found by the marker it carries.
+    await waitFor(async () => (await processesWith(MARKER)).length === 0, 3_000, 'no process with the marker');
   });
 
   it('starts nothing early for a disabled server, and the CLI says it is disabled', async () => {

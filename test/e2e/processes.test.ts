@@ -1,8 +1,10 @@
 /**
  * No process outlives the CLI: after a normal exit, an error exit or Ctrl-C, `ps` shows nothing from the config,
- * even for servers behind an `sh -c` wrapper or with a child of their own.
+ * even for servers behind an `sh -c` wrapper or with a child of their own. And a server's stderr, however much of
+ * it there is, costs the CLI bounded memory.
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Workspace, fixture, isGone, killProcessesWith, mcpHost, processesWith, waitFor } from './mcp-host.js';
 
@@ -24,9 +26,34 @@ beforeAll(() => {
       kitchen: wrapped(fixture('kitchen-sink')),
       echo: wrapped(fixture('echo')),
       grandchild: { command: process.execPath, args: [fixture('grandchild'), MARKER] },
+      setsid: { command: process.execPath, args: [fixture('setsid-grandchild'), MARKER] },
+      flood: {
+        command: process.execPath,
+        args: [fixture('flood-stderr'), MARKER, '--mib', '256', '--line-bytes', '100'],
+      },
     },
   });
 });
+
+/**
+ * The peak resident memory of process `pid` (Linux: VmHWM, which only grows), in MiB, read every 20 ms until `done`
+ * settles. Undefined where /proc is missing.
+ */
+async function peakRssMiB(pid: number, done: Promise<unknown>): Promise<number | undefined> {
+  let peak: number | undefined;
+  let isDone = false;
+  void done.finally(() => (isDone = true));
+  while (!isDone) {
+    try {
+      const kib = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      if (kib !== undefined) peak = Math.max(peak ?? 0, Number(kib) / 1024);
+    } catch {
+      // Gone, or no /proc.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return peak;
+}
 
 afterAll(async () => {
   // A failed test must not leave its processes to the next suite.
@@ -48,6 +75,15 @@ describe('no orphans', () => {
     const grandchildPid = /grandchild pid (\d+)/.exec(String(result.stderr))?.[1];
     expect(grandchildPid).toBeDefined();
     await waitFor(() => isGone(Number(grandchildPid)), 2_000, `grandchild ${grandchildPid} to be gone`);
+  });
+
+  it('leaves nothing behind after a call to a server whose child left for a session of its own', async () => {
+    const result = await mcpHost(['--verbose', 'call', 'setsid.echo', 'text=hi'], { cwd });
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'hi\n' });
+    const grandchildPid = /grandchild pid (\d+)/.exec(String(result.stderr))?.[1];
+    expect(grandchildPid).toBeDefined();
+    await waitFor(() => isGone(Number(grandchildPid)), 3_000, `setsid grandchild ${grandchildPid} to be gone`);
+    expect(await processesWith(MARKER)).toEqual([]);
   });
 
   it('returns quickly after the result: it does not wait on a slow shutdown', async () => {
@@ -74,6 +110,24 @@ describe('no orphans', () => {
     expect(result.stdout).toBe('');
     expect(await processesWith(MARKER)).toEqual([]);
   });
+
+  it.runIf(process.platform === 'linux')(
+    'relays 256 MiB of server stderr with --verbose in bounded memory, with a note of the lines it skipped',
+    async () => {
+      const running = mcpHost(['--verbose', 'call', 'flood.echo', 'text=hi'], { cwd });
+      const peak = peakRssMiB(running.pid!, running);
+      const result = await running;
+
+      expect(result).toMatchObject({ exitCode: 0, stdout: 'hi\n' });
+      const stderr = String(result.stderr);
+      expect(stderr).toMatch(/^\[flood\] \[mcp-host: \d+ more lines of stderr not shown: over 1000 lines a second\]$/m);
+      // 1000 relayed lines a second of ~110 bytes each, for a flood read in a second or two: not 256 MiB.
+      expect(stderr.length).toBeLessThan(2 * 1024 * 1024);
+      // The CLI alone is ~60 MiB; before the relay was limited, this flood took it to ~500 MiB.
+      expect(await peak).toBeLessThan(160);
+      expect(await processesWith(MARKER)).toEqual([]);
+    },
+  );
 
   it('SIGTERM is handled like Ctrl-C', async () => {
     const running = mcpHost(['--json', 'call', 'kitchen.count', 'to=100000', 'stepMs=10'], { cwd });

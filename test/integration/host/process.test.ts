@@ -74,6 +74,24 @@ async function waitUntilGone(pid: number, ms = 3_000): Promise<boolean> {
   return !isAlive(pid);
 }
 
+/** The session id of a live process (Linux: /proc/<pid>/stat, after the command name, the 4th field). */
+function sessionOf(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
+  } catch {
+    return undefined;
+  }
+}
+
+async function waitFor(check: () => boolean, ms = 3_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 async function initialize(server: ServerProcess): Promise<string> {
   const { connection, initialize: result } = await connectAndInitialize(server.stdout, server.stdin);
   connection.close();
@@ -125,6 +143,20 @@ describe('spawnServerProcess: closing', () => {
     expect(exit).toEqual({ exitCode: 0, signal: null });
     expect(Date.now() - startedAt).toBeLessThan(1_500);
     expect(isAlive(serverPid!)).toBe(false);
+    expect(await waitUntilGone(grandchildPid!)).toBe(true);
+  });
+
+  it('kills a grandchild that left the process group for a session of its own (setsid)', async () => {
+    const pids = stderrLine(/server pid (\d+) grandchild pid (\d+)/);
+    const server = start({ command: NODE, args: [fixture('setsid-grandchild')], onStderrLine: pids.onStderrLine });
+    const [, serverPid, grandchildPid] = (await pids.line).map(Number);
+    // The fixture does what it claims: the grandchild runs in a session (and so a group) of its own.
+    await waitFor(() => sessionOf(grandchildPid!) === grandchildPid);
+    expect(sessionOf(serverPid!)).toBe(serverPid);
+
+    const exit = await server.close({ graceMs: 2_000, termMs: 2_000 });
+
+    expect(exit).toEqual({ exitCode: 0, signal: null });
     expect(await waitUntilGone(grandchildPid!)).toBe(true);
   });
 
@@ -279,13 +311,14 @@ describe('spawnServerProcess: the host exits without closing its servers', () =>
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-host-abrupt-'));
     tempDirs.push(dir);
     const moduleUrl = pathToFileURL(path.join(REPO_ROOT, 'dist/src/host/server-process.js')).href;
-    // A host that spawns two stubborn servers, prints their pids, then dies without calling close() (or, in
-    // 'close' mode, closes them and lets its event loop end on its own).
+    // A host that spawns three stubborn servers (one with a grandchild in its group, one with a grandchild in a
+    // session of its own), prints their pids, then dies without calling close() (or, in 'close' mode, closes them
+    // and lets its event loop end on its own).
     const hostScript = `
       import { spawnServerProcess } from ${JSON.stringify(moduleUrl)};
       const env = { PATH: process.env.PATH };
       const pids = [];
-      const servers = await Promise.all([${JSON.stringify(fixture('ignore-sigterm'))}, ${JSON.stringify(fixture('grandchild'))}].map(
+      const servers = await Promise.all([${JSON.stringify(fixture('ignore-sigterm'))}, ${JSON.stringify(fixture('grandchild'))}, ${JSON.stringify(fixture('setsid-grandchild'))}].map(
         (script) => new Promise((resolve) => { const server = spawnServerProcess({
           name: 'x', command: process.execPath, args: [script], env,
           onStderrLine: (line) => { const m = /pid (\\d+)(?: grandchild pid (\\d+))?/.exec(line); if (m) { pids.push(...m.slice(1).filter(Boolean).map(Number)); resolve(server); } },
@@ -312,21 +345,21 @@ describe('spawnServerProcess: the host exits without closing its servers', () =>
     // Regression: once the last child handle closed, unref'd shutdown timers left `await close()` unsettled.
     const { exitCode, pids } = await runHost('close');
     expect(exitCode).toBe(0);
-    expect(pids).toHaveLength(3);
+    expect(pids).toHaveLength(5);
     for (const pid of pids) expect(await waitUntilGone(pid)).toBe(true);
   });
 
   it('SIGKILLs every live process group on process.exit()', async () => {
     const { exitCode, pids } = await runHost('exit');
     expect(exitCode).toBe(7);
-    expect(pids).toHaveLength(3);
+    expect(pids).toHaveLength(5);
     for (const pid of pids) expect(await waitUntilGone(pid)).toBe(true);
   });
 
   it('SIGKILLs every live process group on a fatal signal, and still dies of that signal', async () => {
     const { signal, pids } = await runHost('signal');
     expect(signal).toBe('SIGTERM');
-    expect(pids).toHaveLength(3);
+    expect(pids).toHaveLength(5);
     for (const pid of pids) expect(await waitUntilGone(pid)).toBe(true);
   });
 });
