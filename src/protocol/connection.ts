@@ -90,6 +90,13 @@ export interface McpConnectionOptions {
    * does not: a server that ended its stdout is gone, and what it was asked fails at once.
    */
   answerBeforeClosing?: boolean;
+  /**
+   * Which unparsable input is answered with -32700. `always` is JSON-RPC's rule, and a server's: its peer sent
+   * something it meant as a message. `objects` (the default) answers only input that opens like a JSON object, so
+   * that a client never answers a server's stray log lines on stdout, which a server that echoes errors there would
+   * turn into an endless exchange.
+   */
+  answerUnparsable?: 'always' | 'objects';
 }
 
 /**
@@ -325,7 +332,9 @@ export class McpConnection<
     this.reportInvalid('parse', input.reason, () => input.preview);
     // The JSON-RPC answer to unparsable input has a null id, which MCP's schema does not allow (its error
     // response has an optional id instead): MCP is the authority here, so the answer carries no id.
-    if (input.couldBeRequest) this.sendError(undefined, JSONRPC_ERROR.PARSE_ERROR, `Parse error: ${input.reason}`);
+    if (input.couldBeRequest || this.options.answerUnparsable === 'always') {
+      this.sendError(undefined, JSONRPC_ERROR.PARSE_ERROR, `Parse error: ${input.reason}`);
+    }
   }
 
   private route(value: unknown): void {

@@ -17,8 +17,8 @@ export interface UnreadableInput {
   /** The start of the input, never more than a few hundred characters. */
   preview: string;
   /**
-   * Whether the peer may have meant this as a request, and so deserves an error answer: true for input that opens
-   * like a JSON object. A line of noise (a stray log line on stdout) gets no answer.
+   * Whether the peer may have meant this as a request: true for input that opens like a JSON object. A client
+   * answers only such input (see `McpConnectionOptions.answerUnparsable`); a stray log line gets no answer from it.
    */
   couldBeRequest: boolean;
 }

@@ -82,7 +82,12 @@ export class ServerSession {
     options: McpConnectionOptions = {},
   ) {
     // A client may end stdin right after its last request: that request is still answered.
-    this.connection = createMcpConnection(transport, { ...options, answerBeforeClosing: true });
+    // And every line it cannot parse is answered with -32700, as JSON-RPC asks of a server.
+    this.connection = createMcpConnection(transport, {
+      ...options,
+      answerBeforeClosing: true,
+      answerUnparsable: 'always',
+    });
     this.stopListening = registry.onChange((kind) => this.queueListChanged(kind));
     this.connection.onClose(() => this.stopListening());
     this.registerHandlers();

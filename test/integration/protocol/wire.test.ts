@@ -163,11 +163,31 @@ describe('garbage on the wire', () => {
     expect(await peer.next()).toMatchObject({ id: 3, error: { code: -32601 } });
   });
 
-  it('ignores a plain text line without answering', async () => {
+  it('answers a plain text line with -32700 too, as JSON-RPC asks of a server, and keeps serving', async () => {
     const peer = rawPeer(makeServer());
     peer.send('hello there');
     peer.send('{"jsonrpc":"2.0","id":4,"method":"ping"}');
+    expect(await peer.next()).toMatchObject({ error: { code: -32700 } });
     expect(await peer.next()).toEqual({ jsonrpc: '2.0', id: 4, result: {} });
+  });
+
+  it('as a client, answers no stray log line of a server, so that no exchange of errors can start', async () => {
+    const toServer = new PassThrough();
+    const toClient = new PassThrough();
+    const sent: string[] = [];
+    toServer.setEncoding('utf8').on('data', (text: string) => sent.push(...text.trim().split('\n')));
+    const client = new McpClient(new StdioTransport(toClient, toServer));
+    client.connection.listen();
+    toClient.write(
+      'Server starting...\n{"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"x"}}\n',
+    );
+    await expect(client.ping({ timeoutMs: 200 })).rejects.toMatchObject({ code: 'REQUEST_TIMEOUT' });
+    // Only the ping (and its cancellation) left the client: nothing answered the log line.
+    expect(sent.map((line) => (JSON.parse(line) as { method?: string }).method)).toEqual([
+      'ping',
+      'notifications/cancelled',
+    ]);
+    client.close();
   });
 });
 
