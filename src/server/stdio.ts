@@ -14,6 +14,9 @@ export interface ServeStdioOptions {
   onClose?: () => void | Promise<void>;
 }
 
+/** Answers a client may leave unread before the server stops reading its requests (a flood bounds itself). */
+const MAX_PENDING_OUTPUT_BYTES = 8 * 1024 * 1024;
+
 /**
  * Serves `server` on stdio until stdin ends, then runs `onClose` and exits the process.
  * Anything written with `console.log` is sent to stderr, so a stray print can never corrupt the protocol stream.
@@ -21,7 +24,10 @@ export interface ServeStdioOptions {
 export function serveStdio(server: McpServer, options: ServeStdioOptions = {}): void {
   // eslint-disable-next-line no-console -- rerouting console output is the point here
   console.log = console.info = console.debug = console.error;
-  const transport = new StdioTransport(process.stdin, process.stdout, { maxMessageBytes: options.maxMessageBytes });
+  const transport = new StdioTransport(process.stdin, process.stdout, {
+    maxMessageBytes: options.maxMessageBytes,
+    maxPendingOutputBytes: MAX_PENDING_OUTPUT_BYTES,
+  });
   // Both reports are rate-limited by the connection: a flood of bad input costs a few lines of stderr, not one each.
   const session = server.connect(transport, {
     onInvalidMessage: ({ reason, suppressed }) =>

@@ -29,6 +29,13 @@ const FLUSH_EARLY_LINES = 16;
 export interface StdioTransportOptions {
   /** Largest message accepted, in bytes; past it the transport closes with `MESSAGE_TOO_LARGE`. @default 64 MiB */
   maxMessageBytes?: number;
+  /**
+   * Stop reading while more than this many bytes wait to be written, until the peer reads them. A server sets it: a
+   * peer that floods requests and reads no answers would otherwise make it buffer every answer. A client leaves it
+   * unset: pausing the server's output while the server waits on ours could leave both waiting forever.
+   * @default undefined (never pause)
+   */
+  maxPendingOutputBytes?: number;
 }
 
 function ignoreStreamError(): void {}
@@ -42,6 +49,9 @@ function ignoreStreamError(): void {}
  */
 export class StdioTransport implements MessageTransport {
   readonly maxMessageBytes: number;
+  private readonly maxPendingOutputBytes: number | undefined;
+  private isPausedForOutput = false;
+  private readonly onDrainBound = (): void => this.resumeAfterDrain();
   private readonly framer: LineFramer;
   private sink: TransportSink | undefined;
   private isClosed = false;
@@ -61,6 +71,7 @@ export class StdioTransport implements MessageTransport {
     options: StdioTransportOptions = {},
   ) {
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.maxPendingOutputBytes = options.maxPendingOutputBytes;
     this.framer = new LineFramer(
       this.maxMessageBytes,
       (line) => this.handleLine(line),
@@ -128,6 +139,7 @@ export class StdioTransport implements MessageTransport {
     this.isClosed = true;
     this.stopReading();
     this.writable.off('error', this.onWriteErrorBound);
+    this.writable.off('drain', this.onDrainBound);
     // A write still in flight to a peer that just died fails after this (EPIPE), and an 'error' event nobody
     // listens to would end the process: that failure has nobody left to tell.
     this.writable.on('error', ignoreStreamError);
@@ -185,5 +197,16 @@ export class StdioTransport implements MessageTransport {
     }
     const data = lines.length === 1 ? lines[0]! : lines.join('');
     this.writable.write(data, (error) => (error ? reject?.(error) : resolve?.()));
+    const limit = this.maxPendingOutputBytes;
+    if (limit !== undefined && !this.isPausedForOutput && this.writable.writableLength > limit && !this.isInputEnded) {
+      this.isPausedForOutput = true;
+      this.readable.pause();
+      this.writable.once('drain', this.onDrainBound);
+    }
+  }
+
+  private resumeAfterDrain(): void {
+    this.isPausedForOutput = false;
+    if (!this.isInputEnded && !this.isClosed) this.readable.resume();
   }
 }
