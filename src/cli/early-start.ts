@@ -18,6 +18,7 @@ import path from 'node:path';
 import { isStamped } from '../host/config-stamp.js';
 import type { StdioEntry } from '../host/config.js';
 import { parseJsonText } from '../host/jsonc.js';
+import { ToolPolicy } from '../host/policy.js';
 import { createProcessTag, killTaggedProcesses, tagChild } from '../host/process-tag.js';
 import type { ProcessTag } from '../host/process-tag.js';
 import { isSameSpawn, serverSpawnSpec, spawnOptions } from '../host/spawn-spec.js';
@@ -99,7 +100,9 @@ export function startEarly(
     if (configPath === undefined) return undefined;
     const text = readFileSync(configPath, 'utf8');
     if (!isStamped(configPath, text, env)) return undefined;
-    const spec = resolveSpec(text, configPath, server, env);
+    // `call` and `schema` name a tool, which the config's policy may deny: then nothing starts, as on the normal path.
+    const tool = command === 'call' || command === 'schema' ? operand.slice(server.length + 1) : undefined;
+    const spec = resolveSpec(text, configPath, server, tool, env);
     return spec && launch(server, spec);
   } catch {
     return undefined;
@@ -107,7 +110,13 @@ export function startEarly(
 }
 
 /** How the host would start `server` of a validated config text; undefined when it would start none at once. */
-function resolveSpec(text: string, configPath: string, server: string, env: NodeJS.ProcessEnv): SpawnSpec | undefined {
+function resolveSpec(
+  text: string,
+  configPath: string,
+  server: string,
+  tool: string | undefined,
+  env: NodeJS.ProcessEnv,
+): SpawnSpec | undefined {
   const data = parseJsonText(text) as Partial<Record<(typeof SECTIONS)[number], Record<string, unknown>>>;
   const section = SECTIONS.find((name) => data[name] !== undefined && Object.hasOwn(data[name], server));
   if (section === undefined) return undefined;
@@ -118,6 +127,8 @@ function resolveSpec(text: string, configPath: string, server: string, env: Node
   const dir = path.dirname(configPath);
   const resolved = resolveStdioServer(server, entry, [section, server], dir, env, problems);
   if (resolved === undefined || problems.length > 0 || resolved.unresolved !== undefined) return undefined;
+  // The host's own policy class decides, so the two paths cannot disagree on what is denied.
+  if (tool !== undefined && !new ToolPolicy(resolved.tools).isAllowed(tool)) return undefined;
   return serverSpawnSpec(resolved, env);
 }
 

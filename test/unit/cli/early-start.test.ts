@@ -55,6 +55,13 @@ describe('startEarly', () => {
     });
   });
 
+  it('starts nothing for a tool the policy of the config denies, as the normal path never would', () => {
+    const guarded = { ...echo, tools: { deny: ['secret_*'] } };
+    expect(attempt({ mcpServers: { echo: guarded } }, ['call', 'echo.secret_dump'])).toBeUndefined();
+    expect(attempt({ mcpServers: { echo: guarded } }, ['schema', 'echo.secret_dump'])).toBeUndefined();
+    expect(attempt({ mcpServers: { echo: guarded } }, ['call', 'echo.echo', 'text=hi'])?.server).toBe('echo');
+  });
+
   it('finds the server of read, prompt and schema, past global options, in either config section', () => {
     expect(attempt({ servers: { echo } }, ['-c', configPath, 'read', 'echo', 'x://y'])?.server).toBe('echo');
     expect(attempt({ mcpServers: { echo } }, ['--json', 'prompt', 'echo.greet'])?.server).toBe('echo');
