@@ -12,6 +12,7 @@ import { Host } from '../host.js';
 import type { Settled } from '../host.js';
 import { Redactor } from '../redact.js';
 import type { ReplicaStats } from '../server-pool.js';
+import { serverSpawnSpec } from '../spawn-spec.js';
 
 /** What a borrower of the host wants to hear while it holds it (its `--verbose` output). */
 export interface LeaseHooks {
@@ -90,7 +91,9 @@ export class WarmHost {
   borrow(config: LoadedConfig, env: NodeJS.ProcessEnv, hooks: LeaseHooks): HostLease | undefined {
     if (this.isClosed) throw new McpHostError('CANCELLED', 'The daemon is stopping');
     if (config.path !== this.current.config.path) return undefined;
-    if (fingerprintOf(config) !== this.current.fingerprint) this.replace(config, env, 'a command loaded a new config');
+    if (fingerprintOf(config, env) !== this.current.fingerprint) {
+      this.replace(config, env, 'a command loaded another config, or runs in another environment');
+    }
     const generation = this.current;
     generation.borrowers += 1;
     this.listeners.add(hooks);
@@ -121,7 +124,7 @@ export class WarmHost {
       this.log(`config ${config.path} is not usable, keeping the running servers: ${errorText(error)}`);
       return;
     }
-    if (this.isClosed || fingerprintOf(next) === this.current.fingerprint) return;
+    if (this.isClosed || fingerprintOf(next, env) === this.current.fingerprint) return;
     this.replace(next, env, 'the config file changed');
   }
 
@@ -178,13 +181,23 @@ export class WarmHost {
       }
       return results;
     });
-    return { host, config, fingerprint: fingerprintOf(config), env, borrowers: 0, isRetired: false, started };
+    return { host, config, fingerprint: fingerprintOf(config, env), env, borrowers: 0, isRetired: false, started };
   }
 }
 
 /** Two configs run the same servers when their resolved server entries are equal. */
-function fingerprintOf(config: LoadedConfig): string {
-  return JSON.stringify(config.servers);
+/**
+ * What decides whether the running servers are the ones a command would start: each entry as configured, and for
+ * a stdio server exactly what the stdio connector would spawn with the command's environment (its PATH, TZ, HOME,
+ * LANG reach the server), by the connector's own function. A command from another environment gets servers of
+ * its own environment, as it would without a daemon.
+ */
+function fingerprintOf(config: LoadedConfig, env: NodeJS.ProcessEnv): string {
+  return JSON.stringify(
+    config.servers.map((server) =>
+      server.kind === 'stdio' && !server.disabled ? { server, spawn: serverSpawnSpec(server, env) } : { server },
+    ),
+  );
 }
 
 function errorText(error: unknown): string {

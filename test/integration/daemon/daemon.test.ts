@@ -98,6 +98,22 @@ describe('a running daemon', () => {
     }
   });
 
+  it("reaches servers started with the caller's environment, as a command without the daemon would", async () => {
+    type Zone = { tz: string | null; pid: number };
+    const zone = async (env: Record<string, string>): Promise<Zone> => {
+      const result = await workspace.cli(['call', 'cacheable.time_zone'], { env });
+      expect(result.exitCode).toBe(0);
+      return JSON.parse(String(result.stdout)) as Zone;
+    };
+    const tokyo = await zone({ TZ: 'Asia/Tokyo' });
+    expect(tokyo.tz).toBe('Asia/Tokyo');
+    // The same environment again: the same warm server.
+    expect(await zone({ TZ: 'Asia/Tokyo' })).toEqual(tokyo);
+    const utc = await zone({ TZ: 'UTC' });
+    expect(utc.tz).toBe('UTC');
+    expect(utc.pid).not.toBe(tokyo.pid);
+  });
+
   it('says with --verbose whether the daemon was used', async () => {
     const { pid } = (await workspace.status())!;
     const warm = await workspace.cli(['--verbose', 'call', 'kitchen.add', 'a=1', 'b=2']);
