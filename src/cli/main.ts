@@ -72,7 +72,7 @@ async function endUnused(early: EarlyServer | undefined): Promise<void> {
 export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
   const ctx = new CliContext(io, scanGlobalFlags(args));
   try {
-    const program = createProgram(ctx);
+    const program = createProgram(ctx, runCli);
     await program.parseAsync([...args], { from: 'user' });
     return ctx.isInterrupted ? EXIT_CODE.INTERRUPTED : ctx.exitCode;
   } catch (error) {

@@ -9,6 +9,7 @@ import { createBenchCommand } from './commands/bench.js';
 import { createCallCommand } from './commands/call.js';
 import { createCompletionCommand } from './commands/completion.js';
 import { createDaemonCommand } from './commands/daemon.js';
+import type { RunCli } from './commands/daemon.js';
 import { createDiscoverCommand } from './commands/discover.js';
 import { createListCommand } from './commands/list.js';
 import { createPingCommand } from './commands/ping.js';
@@ -27,10 +28,10 @@ const COMMANDS = [
   createBenchCommand,
   createSchemaCommand,
   createCompletionCommand,
-  createDaemonCommand,
 ];
 
-export function createProgram(ctx: CliContext): Command {
+/** `runCli` is main.ts's, for the daemon, which runs command lines in-process (given, not imported: a cycle). */
+export function createProgram(ctx: CliContext, runCli: RunCli): Command {
   const program = new Command('mcp-host')
     .description('Start MCP servers from mcp.config.json and use their tools, resources and prompts.')
     .version(packageVersion(), '-V, --version', 'print the version')
@@ -57,8 +58,7 @@ Secrets: values the config takes from the environment (\${VAR}) are shown as ***
 files and errors, also JSON-escaped, URL-encoded or base64. A value shorter than 4 characters is not hidden.`,
     );
   configure(program, ctx);
-  for (const create of COMMANDS) {
-    const command = create(ctx);
+  for (const command of [...COMMANDS.map((create) => create(ctx)), createDaemonCommand(ctx, runCli)]) {
     configure(command, ctx);
     program.addCommand(command);
   }

@@ -14,7 +14,7 @@ import type { DaemonPaths } from '../../host/daemon/paths.js';
 import type { DaemonStatus } from '../../host/daemon/wire.js';
 import { packageFile } from '../../host/package-info.js';
 import { McpHostError } from '../../protocol/errors.js';
-import type { CliContext } from '../context.js';
+import type { CliContext, CliIo } from '../context.js';
 import { DAEMON_COMMAND, scanArguments } from '../fast-path.js';
 import { EXIT_CODE } from '../exit-codes.js';
 import { formatMs, renderTable } from '../render.js';
@@ -39,7 +39,13 @@ const START_POLL_MS = 25;
 /** `daemon status` when no daemon runs: like `systemctl status`, a script can test it. */
 const EXIT_NOT_RUNNING = 1;
 
-export function createDaemonCommand(ctx: CliContext): Command {
+/**
+ * Runs one command line in this process (main.ts's `runCli`). Handed in by program.ts rather than imported:
+ * main.ts imports every command, this one included, so an import of it here would be a cycle.
+ */
+export type RunCli = (args: readonly string[], io: CliIo) => Promise<number>;
+
+export function createDaemonCommand(ctx: CliContext, runCli: RunCli): Command {
   return new Command(DAEMON_COMMAND)
     .description('keep the servers running in the background so commands skip their start-up: start, stop, status')
     .addArgument(new Argument('<action>', 'start, stop or status').choices(ACTIONS))
@@ -68,7 +74,7 @@ Examples:
         }
         switch (action) {
           case 'start':
-            return options.foreground ? runForeground(ctx, options) : start(ctx, options);
+            return options.foreground ? runForeground(ctx, options, runCli) : start(ctx, options);
           case 'stop':
             return stop(ctx);
           case 'status':
@@ -160,14 +166,11 @@ async function waitUntilReady(
 }
 
 /** The daemon itself: serves until stopped, idle, interrupted, or its config is deleted. */
-async function runForeground(ctx: CliContext, options: DaemonOptions): Promise<number> {
+async function runForeground(ctx: CliContext, options: DaemonOptions, runCli: RunCli): Promise<number> {
   const config = await ctx.loadConfig();
   const paths = daemonPaths(config.path, ctx.io.env);
-  // Loaded only here: `main.js` imports every command, this one included.
-  const [{ startDaemon }, { runCli }] = await Promise.all([
-    import('../../host/daemon/server.js'),
-    import('../main.js'),
-  ]);
+  // Loaded only here: only the daemon itself needs the server side.
+  const { startDaemon } = await import('../../host/daemon/server.js');
   const daemon = await startDaemon({
     config,
     env: ctx.io.env,
