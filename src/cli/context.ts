@@ -16,6 +16,7 @@ import { McpHostError } from '../protocol/errors.js';
 import type { McpHostErrorCode } from '../protocol/errors.js';
 import type { ProgressNotificationParams } from '../protocol/types.js';
 import { EXIT_CODE, INTERNAL_ERROR_CODE, exitCodeForError } from './exit-codes.js';
+import { scanArguments } from './fast-path.js';
 import type { EarlyServer } from './early-start.js';
 import { BinaryFiles, colorLevel, createChalk } from './render.js';
 import type { ChalkInstance } from './render.js';
@@ -463,14 +464,10 @@ export class CliContext {
 
 /** The global flags, found before commander parses, so that even an error in parsing is reported as asked. */
 export function scanGlobalFlags(args: readonly string[]): GlobalOptions {
-  const end = args.indexOf('--');
-  const flags = new Set(end === -1 ? args : args.slice(0, end));
-  return {
-    isJson: flags.has('--json'),
-    isQuiet: flags.has('--quiet') || flags.has('-q'),
-    isVerbose: flags.has('--verbose') || flags.has('-v'),
-    isColorDisabled: flags.has('--no-color'),
-  };
+  // The one pre-parse of the command line (the warm path and the early start read it too), so `-qv` means the same
+  // everywhere.
+  const { isJson, isQuiet, isVerbose, isColorDisabled } = scanArguments(args);
+  return { isJson, isQuiet, isVerbose, isColorDisabled };
 }
 
 /**

@@ -6,9 +6,8 @@
  * runs the full CLI, which starts the servers itself.
  */
 
-import { statSync } from 'node:fs';
-import path from 'node:path';
 import { isatty } from 'node:tty';
+import { findConfigPath } from '../host/config-location.js';
 import { runThroughDaemon } from '../host/daemon/client.js';
 import { chooseRuntimeDir, daemonPaths } from '../host/daemon/paths.js';
 import type { DaemonPaths } from '../host/daemon/paths.js';
@@ -102,6 +101,10 @@ export interface ScannedArguments {
   /** The last `--config`/`-c` value. */
   configOption: string | undefined;
   isVerbose: boolean;
+  isQuiet: boolean;
+  isJson: boolean;
+  /** `--no-color` was given. */
+  isColorDisabled: boolean;
   /** `--no-daemon` was given. */
   isDaemonRefused: boolean;
   /** The arguments, as given. */
@@ -120,6 +123,9 @@ export function scanArguments(args: readonly string[]): ScannedArguments {
     operand: undefined,
     configOption: undefined,
     isVerbose: false,
+    isQuiet: false,
+    isJson: false,
+    isColorDisabled: false,
     isDaemonRefused: false,
     args: [...args],
   };
@@ -127,6 +133,9 @@ export function scanArguments(args: readonly string[]): ScannedArguments {
     const token = options[index]!;
     if (token === '--no-daemon') scanned.isDaemonRefused = true;
     else if (token === '--verbose') scanned.isVerbose = true;
+    else if (token === '--quiet') scanned.isQuiet = true;
+    else if (token === '--json') scanned.isJson = true;
+    else if (token === '--no-color') scanned.isColorDisabled = true;
     else if (token === '--config') scanned.configOption = options[++index];
     else if (token.startsWith('--config=')) scanned.configOption = token.slice('--config='.length);
     else if (GLOBAL_VALUE_OPTIONS.has(token)) index += 1;
@@ -135,6 +144,7 @@ export function scanArguments(args: readonly string[]): ScannedArguments {
       for (let at = 1; at < token.length; at++) {
         const flag = token[at]!;
         if (flag === 'v') scanned.isVerbose = true;
+        if (flag === 'q') scanned.isQuiet = true;
         if (!SHORT_VALUE_OPTIONS.has(flag)) continue;
         const value = at + 1 < token.length ? token.slice(at + 1) : options[++index];
         if (flag === 'c') scanned.configOption = value;
@@ -148,9 +158,8 @@ export function scanArguments(args: readonly string[]): ScannedArguments {
 
 /**
  * Decides where a command line runs, from the arguments (after `mcp-host`), the environment and the working
- * directory, with a few `stat` calls and no parsing library. The config is found as the CLI finds it (`--config`,
- * `$MCP_HOST_CONFIG`, `./mcp.config.json`, the user config directory); should the two ever disagree, the daemon sees
- * a config that is not its own and the command starts its own servers, so the result is the same, only slower.
+ * directory, with a few `stat` calls and no parsing library. The config is found by the CLI's own lookup
+ * (`--config`, `$MCP_HOST_CONFIG`, `./mcp.config.json`, the user config directory, `%APPDATA%` on Windows).
  * Relative paths in the arguments stay relative: the daemon runs the command in the caller's working directory.
  */
 export function routeToDaemon(
@@ -173,29 +182,13 @@ export function routeToDaemon(
   return { isRouted: true, paths: daemonPaths(configPath, env), args: scanned.args, isVerbose };
 }
 
-/** The config file the CLI would use (see `locateConfig` in host/config.ts, which this mirrors without zod). */
+/** The config file the CLI would use: the CLI's own lookup (host/config-location.ts), or undefined for none. */
 export function locateConfigPath(
   configOption: string | undefined,
   env: NodeJS.ProcessEnv,
   cwd: string,
 ): string | undefined {
-  if (configOption !== undefined && configOption !== '') return path.resolve(cwd, configOption);
-  const fromVariable = env.MCP_HOST_CONFIG;
-  if (fromVariable !== undefined && fromVariable !== '') return path.resolve(cwd, fromVariable);
-  const candidates = [path.join(cwd, 'mcp.config.json')];
-  const xdg = env.XDG_CONFIG_HOME;
-  // Without HOME the CLI asks os.homedir(); so rare a case is not worth loading node:os here: no daemon is used.
-  if (xdg && path.isAbsolute(xdg)) candidates.push(path.join(xdg, 'mcp-host', 'config.json'));
-  else if (env.HOME) candidates.push(path.join(env.HOME, '.config', 'mcp-host', 'config.json'));
-  return candidates.find(isFile);
-}
-
-function isFile(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
+  return findConfigPath({ configPath: configOption, env, cwd });
 }
 
 function stringValues(env: NodeJS.ProcessEnv): Record<string, string> {

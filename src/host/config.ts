@@ -17,19 +17,19 @@
  * but an unset variable in it is not an error: it is never started.
  */
 
-import { readFileSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod';
 import { McpHostError } from '../protocol/errors.js';
+import { locateConfig } from './config-location.js';
+import type { LoadConfigOptions } from './config-location.js';
 import { JsonTextError, lineAndColumn, parseJsonText } from './jsonc.js';
 import { formatPath, isHttpEntry, resolveStdioServer } from './stdio-entry.js';
 import type { PathSegment } from './stdio-entry.js';
 
-/** The config file looked for in the working directory. */
-export const CONFIG_FILE_NAME = 'mcp.config.json';
-/** The environment variable naming a config file. */
-export const CONFIG_PATH_VARIABLE = 'MCP_HOST_CONFIG';
+export { CONFIG_FILE_NAME, CONFIG_PATH_VARIABLE, locateConfig, userConfigDir } from './config-location.js';
+export type { LoadConfigOptions, LocatedConfig } from './config-location.js';
+
 /** Fields other MCP clients write into server entries that mean nothing to mcp-host; accepted and ignored. */
 export const IGNORED_SERVER_FIELDS: readonly string[] = ['autoApprove', 'alwaysAllow'];
 
@@ -89,53 +89,6 @@ export interface LoadedConfig {
   text: string;
 }
 
-export interface LoadConfigOptions {
-  /** `--config FILE`; relative to `cwd`. */
-  configPath?: string;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  /** Directory holding the user's `config.json`. @default `$XDG_CONFIG_HOME/mcp-host` or `~/.config/mcp-host` (Windows: `%APPDATA%\mcp-host`) */
-  userConfigDir?: string;
-}
-
-/** Where a config file was found. */
-export interface LocatedConfig {
-  path: string;
-  source: 'option' | 'environment' | 'cwd' | 'user';
-}
-
-/**
- * Finds the config file: `configPath`, then `$MCP_HOST_CONFIG`, then `./mcp.config.json`, then the user's config
- * directory. A path given explicitly (option or variable) must exist; it never falls through to the next place.
- * @throws McpHostError CONFIG_INVALID when an explicit path is missing or nothing is found (naming every place looked).
- */
-export function locateConfig(options: LoadConfigOptions): LocatedConfig {
-  const { configPath, env, cwd } = options;
-  if (configPath !== undefined && configPath !== '') {
-    const file = path.resolve(cwd, configPath);
-    requireFile(file, `--config ${configPath}`);
-    return { path: file, source: 'option' };
-  }
-  const fromVariable = env[CONFIG_PATH_VARIABLE];
-  if (fromVariable !== undefined && fromVariable !== '') {
-    const file = path.resolve(cwd, fromVariable);
-    requireFile(file, `$${CONFIG_PATH_VARIABLE}=${fromVariable}`);
-    return { path: file, source: 'environment' };
-  }
-  const searched = [
-    path.join(cwd, CONFIG_FILE_NAME),
-    path.join(options.userConfigDir ?? userConfigDir(env), 'config.json'),
-  ];
-  for (const [index, file] of searched.entries()) {
-    if (isFile(file)) return { path: file, source: index === 0 ? 'cwd' : 'user' };
-  }
-  throw new McpHostError(
-    'CONFIG_INVALID',
-    `No config file found: looked for ${searched.join(' and ')}. Create ${CONFIG_FILE_NAME}, or pass --config FILE or set $${CONFIG_PATH_VARIABLE}.`,
-    { searched },
-  );
-}
-
 /**
  * Finds, reads and validates the config (see `locateConfig` for the lookup order). Synchronous, as the lookup is: a
  * config is a small file, and each asynchronous `stat` or read is a round trip to the thread pool; measured, 0.36 ms
@@ -158,15 +111,6 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const relative = path.relative(options.cwd, located.path);
   const displayPath = relative.startsWith('..') || path.isAbsolute(relative) ? located.path : relative;
   return parseConfig(text, located.path, options.env, { displayPath });
-}
-
-/** The default user config directory for `env`. */
-export function userConfigDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string {
-  if (platform === 'win32' && env.APPDATA) return path.join(env.APPDATA, 'mcp-host');
-  // XDG: a relative XDG_CONFIG_HOME is invalid and must be ignored.
-  const xdg = env.XDG_CONFIG_HOME;
-  if (xdg && path.isAbsolute(xdg)) return path.join(xdg, 'mcp-host');
-  return path.join(env.HOME || os.homedir(), '.config', 'mcp-host');
 }
 
 /**
@@ -414,24 +358,4 @@ function errorText(error: unknown): string {
   if (error instanceof Error && 'code' in error && error.code === 'EACCES') return 'permission denied';
   if (error instanceof Error && 'code' in error && error.code === 'EISDIR') return 'it is a directory';
   return error instanceof Error ? error.message : String(error);
-}
-
-function isFile(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function requireFile(file: string, origin: string): void {
-  let isRegularFile: boolean;
-  try {
-    isRegularFile = statSync(file).isFile();
-  } catch {
-    throw new McpHostError('CONFIG_INVALID', `Config file not found: ${file} (from ${origin})`, { file });
-  }
-  if (!isRegularFile) {
-    throw new McpHostError('CONFIG_INVALID', `Config path is not a file: ${file} (from ${origin})`, { file });
-  }
 }

@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanGlobalFlags } from '../../../src/cli/context.js';
 import { routeToDaemon } from '../../../src/cli/fast-path.js';
+import { findConfigPath } from '../../../src/host/config-location.js';
 import { locateConfig } from '../../../src/host/config.js';
 import { daemonPaths, runtimeDir } from '../../../src/host/daemon/paths.js';
 
@@ -72,6 +74,9 @@ describe('routeToDaemon', () => {
 
   it('reads --config in every spelling, anywhere before --, the last one winning', () => {
     const other = path.join(dir, 'other.json');
+    // The CLI's own lookup decides, which requires a file named explicitly to exist.
+    fs.writeFileSync(other, '{}');
+    fs.writeFileSync(path.join(cwd, 'relative.json'), '{}');
     for (const args of [
       ['--config', other, 'call', 'a.b'],
       [`--config=${other}`, 'call', 'a.b'],
@@ -85,6 +90,23 @@ describe('routeToDaemon', () => {
       expect(routed(args).paths.configPath).toBe(other);
     }
     expect(routed(['-c', 'relative.json', 'call', 'a.b']).paths.configPath).toBe(path.join(cwd, 'relative.json'));
+    // A named file that is not there: the command runs here, and the CLI says what is missing.
+    expect(reason(['-c', 'missing.json', 'call', 'a.b'])).toBe('no config file found');
+  });
+
+  it('reads the global flags the CLI reports by, grouped or not, as the one pre-parse of every path', () => {
+    expect(scanGlobalFlags(['-qv', 'call', 'a.b'])).toEqual({
+      isJson: false,
+      isQuiet: true,
+      isVerbose: true,
+      isColorDisabled: false,
+    });
+    expect(scanGlobalFlags(['--json', '--no-color', 'call', 'a.b', '--', '--quiet'])).toEqual({
+      isJson: true,
+      isQuiet: false,
+      isVerbose: false,
+      isColorDisabled: true,
+    });
   });
 
   it('notices --verbose and -v, also grouped', () => {
@@ -113,6 +135,13 @@ describe('routeToDaemon', () => {
       expect(route.isRouted && route.paths.configPath).toBe(located.path);
     }
     expect(reason(['call', 'a.b'], { XDG_RUNTIME_DIR: '/run/user/1000' })).toBeUndefined();
+    // The fallbacks the warm path used to leave out: %APPDATA% on Windows, and the home directory without $HOME.
+    const appData = path.join(dir, 'AppData');
+    fs.mkdirSync(path.join(appData, 'mcp-host'), { recursive: true });
+    fs.writeFileSync(path.join(appData, 'mcp-host', 'config.json'), '{}');
+    expect(findConfigPath({ env: { APPDATA: appData }, cwd: dir, platform: 'win32' })).toBe(
+      path.join(appData, 'mcp-host', 'config.json'),
+    );
     const nowhere = routeToDaemon(['call', 'a.b'], { HOME: path.join(dir, 'nobody') }, dir, 'linux');
     expect(nowhere).toMatchObject({ isRouted: false, reason: 'no config file found' });
   });
