@@ -93,6 +93,8 @@ describe('Host', () => {
 
   it('times out a hanging call using the server timeout from the config', async () => {
     const host = makeHost({ hang: node('hang', { timeoutMs: 200 }) });
+    // The handshake first, with time to spare: on a loaded machine a start-up can take longer than 200 ms.
+    await host.connect('hang', { timeoutMs: 20_000 });
     const error = await host.callTool('hang.hang', {}).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'REQUEST_TIMEOUT', context: { server: 'hang', timeoutMs: 200 } });
   });
