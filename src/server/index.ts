@@ -20,3 +20,8 @@ export type { MessageTransport } from '../protocol/transport.js';
 export type { ServeStdioOptions } from './stdio.js';
 export { ToolError } from './tool-error.js';
 export { WireError, JSONRPC_ERROR, MCP_ERROR } from '../protocol/errors.js';
+// The wording helpers of the whole product, so a server's messages read like the host's and the CLI's.
+export { closestNames, didYouMean, editDistance, MAX_SUGGESTIONS } from '../protocol/did-you-mean.js';
+export type { DidYouMeanOptions } from '../protocol/did-you-mean.js';
+export { describeValue } from '../protocol/describe-value.js';
+export { formatBytes } from '../protocol/format-bytes.js';
