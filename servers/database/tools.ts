@@ -4,7 +4,7 @@
  */
 
 import * as z from 'zod';
-import { ToolError } from '../../src/server/index.js';
+import { formatBytes, ToolError } from '../../src/server/index.js';
 import type { McpServer } from '../../src/server/index.js';
 import { DatabaseError, INPUT_VALUE, QUERY_RESULT, TABLE_DESCRIPTION, TABLE_SUMMARY } from './driver.js';
 import type { DatabaseDriver } from './driver.js';
@@ -32,13 +32,6 @@ async function reported<T>(work: Promise<T>): Promise<T> {
     if (error instanceof DatabaseError) throw new ToolError(error.message);
     throw error;
   }
-}
-
-/** `4 MiB`, `1.5 KiB`, `900 bytes`. */
-function describeBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${+(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-  if (bytes >= 1024) return `${+(bytes / 1024).toFixed(1)} KiB`;
-  return `${bytes} bytes`;
 }
 
 /** Registers the tools on `server`. */
@@ -80,7 +73,7 @@ export function registerDatabaseTools(server: McpServer, driver: DatabaseDriver,
       description:
         `Run one read-only SQL statement (SELECT, WITH … SELECT, VALUES or EXPLAIN; SQLite dialect) and return the ` +
         `rows as objects. Put values in params and refer to them with ? or :name placeholders instead of writing ` +
-        `them into the SQL. At most ${options.maxRows} rows and ${describeBytes(options.maxResultBytes)} of row JSON ` +
+        `them into the SQL. At most ${options.maxRows} rows and ${formatBytes(options.maxResultBytes)} of row JSON ` +
         `come back; truncated says whether there were more and truncated_by which limit cut them (page with LIMIT ` +
         `and OFFSET, or select fewer columns). Integers beyond ±2^53 come back as strings, BLOBs as ` +
         `{"base64": "…"}. Statements that write, PRAGMA (read pragmas as SELECT * FROM pragma_table_info('t')), and ` +

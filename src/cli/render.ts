@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Chalk } from 'chalk';
 import type { ChalkInstance, ColorSupportLevel } from 'chalk';
+import { formatBytes } from '../protocol/format-bytes.js';
 import type { ContentBlock, ResourceContents } from '../protocol/types.js';
 
 export type { ChalkInstance };
@@ -78,13 +79,6 @@ export function firstLine(text: string | undefined): string {
   if (!text) return '';
   const line = text.trim().split('\n', 1)[0] ?? '';
   return line.trim();
-}
-
-/** `512 B`, `1.5 KB`, `2.0 MB`. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 /** `12.3 ms` with one decimal below 100 ms. */

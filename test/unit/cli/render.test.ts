@@ -113,8 +113,8 @@ describe('content', () => {
     );
     const image = path.join(dir, 'out', 'srv-tool-1.png');
     expect(lines).toEqual([
-      `[image image/png, 4 B] saved to ${image}`,
-      `[audio audio/wav, 4 B] saved to ${path.join(dir, 'out', 'srv-tool-2.wav')}`,
+      `[image image/png, 4 bytes] saved to ${image}`,
+      `[audio audio/wav, 4 bytes] saved to ${path.join(dir, 'out', 'srv-tool-2.wav')}`,
     ]);
     expect(fs.readFileSync(image)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
   });
@@ -146,7 +146,7 @@ describe('content', () => {
     const files = filesIn(undefined);
     const [line] = await renderContent([{ type: 'image', data: 'AA==', mimeType: 'image/gif' }], chalk, files);
     const saved = files.saved[0]!;
-    expect(line).toBe(`[image image/gif, 1 B] saved to ${saved}`);
+    expect(line).toBe(`[image image/gif, 1 byte] saved to ${saved}`);
     const root = path.join(dir, '.cache', 'mcp-host', 'files');
     expect(path.dirname(path.dirname(saved))).toBe(root);
     expect(path.basename(path.dirname(saved))).toMatch(/^\d{8}T\d{6}Z-[A-Za-z0-9]{6}$/);
