@@ -3,6 +3,8 @@
  * (read from the live schema) and only the matched, canonical name is ever written into SQL, quoted.
  */
 
+import { closestNames as closestNearNames, didYouMean } from '../../src/server/index.js';
+
 /**
  * An SQL identifier in double quotes, with embedded double quotes doubled: `a"b` becomes `"a""b"`. This is the
  * standard quoting of SQLite and PostgreSQL; the result always reads as exactly one identifier.
@@ -26,23 +28,11 @@ export function resolveName(requested: string, existing: readonly string[]): str
 
 /**
  * Existing names close to `requested` (typos, quotes or brackets around the name, a different case), best first:
- * what to offer after "no table named …".
+ * what to offer after "no table named …". Quoting is SQL's, so it is taken off here; the rest is the product's one
+ * rule for near names.
  */
-export function closestNames(requested: string, existing: readonly string[], max = 3): string[] {
-  const wanted = foldAsciiCase(stripQuoting(requested.trim()));
-  if (wanted === '') return [];
-  const threshold = Math.max(2, Math.floor(wanted.length / 3));
-  return existing
-    .map((name) => {
-      const candidate = foldAsciiCase(name);
-      const distance = editDistance(wanted, candidate);
-      const isContained = wanted.length >= 3 && (candidate.includes(wanted) || wanted.includes(candidate));
-      return { name, score: isContained ? Math.min(distance, 1) : distance };
-    })
-    .filter(({ score }) => score <= threshold)
-    .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name))
-    .slice(0, max)
-    .map(({ name }) => name);
+export function closestNames(requested: string, existing: readonly string[]): string[] {
+  return closestNearNames(stripQuoting(requested.trim()), existing);
 }
 
 /**
@@ -56,11 +46,8 @@ export function describeUnknownName(
   existing: readonly string[],
   scope?: string,
 ): string {
-  const suggestions = closestNames(requested, existing);
   let message = `no ${kind} named ${JSON.stringify(requested)}${scope ? ` ${scope}` : ''}.`;
-  if (suggestions.length > 0) {
-    message += ` Did you mean ${suggestions.map((name) => JSON.stringify(name)).join(' or ')}?`;
-  }
+  message += didYouMean(closestNames(requested, existing), { prefix: ' ', asSentence: true });
   if (existing.length === 0) message += ` There are no ${kind}s.`;
   else if (existing.length <= 50) message += ` ${capitalize(kind)}s: ${existing.join(', ')}.`;
   return message;
@@ -76,20 +63,6 @@ function stripQuoting(name: string): string {
   const pairs: Record<string, string> = { '"': '"', '[': ']', '`': '`', "'": "'" };
   const close = pairs[name[0] ?? ''];
   return close !== undefined && name.length >= 2 && name.endsWith(close) ? name.slice(1, -1) : name;
-}
-
-/** Levenshtein distance, two rows of memory. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 function capitalize(word: string): string {

@@ -4,7 +4,7 @@
  */
 
 import * as z from 'zod';
-import { JSONRPC_ERROR, MCP_ERROR, ToolError, WireError } from '../../src/server/index.js';
+import { describeValue, JSONRPC_ERROR, MCP_ERROR, ToolError, WireError } from '../../src/server/index.js';
 import type { McpServer } from '../../src/server/index.js';
 import { composeMessage } from './compose.js';
 import type { EmailConfig } from './config.js';
@@ -43,7 +43,7 @@ const idField = z
   .string()
   .regex(/^\d{13}-[0-9a-f]{16}$/, {
     error: (issue) =>
-      `expected a message id like "${ID_EXAMPLE}" (as returned by send_email or list_emails), got ${describeInput(issue.input)}`,
+      `expected a message id like "${ID_EXAMPLE}" (as returned by send_email or list_emails), got ${describeValue(issue.input)}`,
   })
   .describe(`A message id as returned by send_email or list_emails, e.g. "${ID_EXAMPLE}"`);
 
@@ -241,7 +241,7 @@ export function registerEmailTools(server: McpServer, { config, store, delivery 
       if (!isMessageId(id)) {
         throw new WireError(
           JSONRPC_ERROR.INVALID_PARAMS,
-          `id: expected a message id like "${ID_EXAMPLE}", got ${describeInput(id)}`,
+          `id: expected a message id like "${ID_EXAMPLE}", got ${describeValue(id)}`,
           { uri },
         );
       }
@@ -300,8 +300,4 @@ function decodeCursor(cursor: string): string {
 function indexAfter(all: ReadonlyArray<{ id: string }>, id: string): number {
   const index = all.findIndex((ref) => ref.id < id);
   return index === -1 ? all.length : index;
-}
-
-function describeInput(value: unknown): string {
-  return typeof value === 'string' ? quote(value) : value === undefined ? 'nothing' : typeof value;
 }

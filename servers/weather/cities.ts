@@ -9,7 +9,8 @@
  */
 
 import { createRequire } from 'node:module';
-import { compactName, editDistance, foldName, readQuery, suggestionDistance } from './names.js';
+import { editDistance } from '../../src/server/index.js';
+import { compactName, foldName, readQuery, suggestionDistance } from './names.js';
 import type { QueryReading } from './names.js';
 import type { City } from './types.js';
 

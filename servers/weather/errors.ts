@@ -1,6 +1,6 @@
 /** Failures the weather server reports to the model, each naming what was wrong and what would work. */
 
-import { ToolError } from '../../src/server/index.js';
+import { didYouMean, ToolError } from '../../src/server/index.js';
 
 /**
  * No place matches the `city` argument. Tools answer it as an `isError` result; the resource template as "resource
@@ -13,9 +13,7 @@ export class CityNotFoundError extends ToolError {
     detail?: string,
   ) {
     const hint =
-      suggestions.length > 0
-        ? ` Did you mean: ${suggestions.join(', ')}?`
-        : ' Try search_cities, or a larger city nearby.';
+      didYouMean(suggestions, { prefix: ' ', asSentence: true }) || ' Try search_cities, or a larger city nearby.';
     super(`city: ${detail ?? `no known city matches ${JSON.stringify(query)}.`}${hint}`);
   }
 }

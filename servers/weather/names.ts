@@ -60,28 +60,6 @@ export function compactName(text: string): string {
   return foldName(text).replace(/ /g, '');
 }
 
-/**
- * Levenshtein distance, giving up (returning `limit + 1`) as soon as the answer must exceed `limit`: suggestions
- * compare one query with thousands of names, and almost all of them are far away.
- */
-export function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    let rowMinimum = i;
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
-      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution);
-      current.push(value);
-      rowMinimum = Math.min(rowMinimum, value);
-    }
-    if (rowMinimum > limit) return limit + 1;
-    previous = current;
-  }
-  return previous[b.length]!;
-}
-
 /** How far a misspelling may be from a name and still be suggested: more slack for longer names. */
 export function suggestionDistance(compactQuery: string): number {
   if (compactQuery.length <= 4) return 1;

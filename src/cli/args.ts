@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { describeValue } from '../protocol/describe-value.js';
 import { McpHostError } from '../protocol/errors.js';
 import { allowedTypes, checkValue, describeTypes, isPlainObject, propertySchema, ROOT_PATH } from './json-schema.js';
 import type { JsonSchema, SchemaProblem } from './json-schema.js';
@@ -79,9 +80,7 @@ export async function loadArgsOption(
     throw usage(`${source}: invalid JSON: ${(error as Error).message}`);
   }
   if (!isPlainObject(parsed)) {
-    throw usage(
-      `${source}: expected a JSON object of arguments, got ${Array.isArray(parsed) ? 'an array' : typeof parsed}`,
-    );
+    throw usage(`${source}: expected a JSON object of arguments, got ${describeValue(parsed)}`);
   }
   return parsed;
 }

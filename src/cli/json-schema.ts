@@ -6,7 +6,8 @@
  * naming the field before anything is sent. Nothing in a schema is ever evaluated as code.
  */
 
-import { editDistance } from '../host/suggest.js';
+import { describeValue } from '../protocol/describe-value.js';
+import { closestNames, didYouMean } from '../protocol/did-you-mean.js';
 
 /** The part of a JSON Schema this module understands; everything else is carried along unread. */
 export interface JsonSchema {
@@ -81,8 +82,8 @@ export function checkValue(value: unknown, schema: JsonSchema | undefined, path 
   }
   if (Array.isArray(schema.enum) && !schema.enum.some((option) => isDeepEqual(option, value))) {
     const options = schema.enum.map(formatOption);
-    const close = typeof value === 'string' ? similarNames(value, schema.enum.filter(isString)) : [];
-    const hint = close.length > 0 ? `; did you mean ${close.map((name) => JSON.stringify(name)).join(' or ')}?` : '';
+    const close = typeof value === 'string' ? closestNames(value, schema.enum.filter(isString)) : [];
+    const hint = didYouMean(close, { prefix: '; ' });
     problems.push({ path, message: `expected one of ${options.join(', ')}, got ${describeValue(value)}${hint}` });
   }
   if ('const' in schema && !isDeepEqual(schema.const, value)) {
@@ -157,10 +158,9 @@ function checkObject(value: Record<string, unknown>, schema: JsonSchema, path: s
     if (Object.hasOwn(properties, name)) {
       problems.push(...checkValue(fieldValue, properties[name], join(path, name)));
     } else if (schema.additionalProperties === false) {
-      const close = similarNames(name, known);
-      const hint = close.length > 0 ? `did you mean ${close.join(' or ')}? ` : '';
+      const hint = didYouMean(closestNames(name, known));
       const accepted = known.length > 0 ? `accepted: ${known.join(', ')}` : 'this tool accepts no arguments';
-      problems.push({ path: join(path, name), message: `unknown argument (${hint}${accepted})` });
+      problems.push({ path: join(path, name), message: `unknown argument (${hint ? `${hint} ` : ''}${accepted})` });
     } else if (isSchema(schema.additionalProperties)) {
       problems.push(...checkValue(fieldValue, schema.additionalProperties, join(path, name)));
     }
@@ -193,25 +193,6 @@ function checkCombinations(value: unknown, schema: JsonSchema, path: string): Sc
     }
   }
   return problems;
-}
-
-/**
- * Names close enough to be a likely typo: a third of the letters wrong at most (so a one-letter name suggests
- * nothing), or a case-insensitive prefix of three letters or more.
- */
-export function similarNames(name: string, candidates: readonly string[]): string[] {
-  const wanted = name.toLowerCase();
-  const limit = Math.floor(wanted.length / 3);
-  return candidates
-    .map((candidate) => {
-      const lower = candidate.toLowerCase();
-      const isPrefix = wanted.length >= 3 && (lower.startsWith(wanted) || wanted.startsWith(lower));
-      return { candidate, distance: isPrefix ? 0 : editDistance(wanted, lower) };
-    })
-    .filter(({ distance }) => distance <= limit)
-    .sort((a, b) => a.distance - b.distance)
-    .slice(0, 3)
-    .map(({ candidate }) => candidate);
 }
 
 function explicitTypes(schema: JsonSchema): string[] | undefined {
@@ -264,19 +245,6 @@ const TYPE_PHRASES: Record<string, string> = {
 export function describeTypes(types: readonly string[]): string {
   const phrases = types.map((type) => TYPE_PHRASES[type] ?? type);
   return phrases.length <= 1 ? (phrases[0] ?? 'a value') : `${phrases.slice(0, -1).join(', ')} or ${phrases.at(-1)}`;
-}
-
-/** `string "abc"`, `number 5`, `array`, … for "got …" messages. */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') {
-    return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  }
-  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
-  if (isPlainObject(value)) return 'an object';
-  return typeof value;
 }
 
 function formatOption(option: unknown): string {

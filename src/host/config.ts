@@ -20,6 +20,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod';
+import { describeValue } from '../protocol/describe-value.js';
 import { McpHostError } from '../protocol/errors.js';
 import { locateConfig } from './config-location.js';
 import type { LoadConfigOptions } from './config-location.js';
@@ -327,18 +328,6 @@ function describeExpected(expected: string): string {
     default:
       return expected;
   }
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'string') return `string ${JSON.stringify(shorten(value))}`;
-  if (typeof value === 'number') return `number ${value}`;
-  return typeof value;
-}
-
-function shorten(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 function valueAt(root: unknown, segments: readonly PathSegment[]): unknown {

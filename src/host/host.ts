@@ -9,6 +9,7 @@ import type { CallOptions, ClientHooks, McpClient, McpClientOptions } from '../c
 import { McpHostError } from '../protocol/errors.js';
 import type { InvalidMessage } from '../protocol/connection.js';
 import { NOTIFICATION } from '../protocol/methods.js';
+import { closestNames, didYouMean } from '../protocol/did-you-mean.js';
 import type {
   CallToolResult,
   GetPromptResult,
@@ -31,7 +32,6 @@ import { ResultCache, TOOL_PREFIX, resourceKey, toolKey } from './result-cache.j
 import { DEFAULT_SHUTDOWN_TERM_MS, stdioConnector } from './stdio-connector.js';
 import { ServerPool } from './server-pool.js';
 import type { ReplicaStats } from './server-pool.js';
-import { suggest } from './suggest.js';
 
 // The CLI's early start hands its processes to the stdio connector; it loads this module alone, so they pass here.
 export { DEFAULT_SHUTDOWN_TERM_MS, stdioConnector };
@@ -172,7 +172,7 @@ export class Host {
       const names = this.options.config.servers.map((entry) => entry.name);
       throw new McpHostError(
         'SERVER_NOT_FOUND',
-        `No server named "${name}" in ${this.options.config.path}${suggest(name, names)}`,
+        `No server named "${name}" in ${this.options.config.path}${didYouMean(closestNames(name, names), { prefix: '; ' })}`,
         { server: name, available: names },
       );
     }
@@ -282,11 +282,15 @@ export class Host {
     const found = (await this.toolsByName(state, options)).get(tool);
     if (!found) {
       const names = (await this.listTools(server, options)).map((entry) => entry.name);
-      throw new McpHostError('NOT_FOUND', `Server ${server} has no tool "${tool}"${suggest(tool, names)}`, {
-        server,
-        tool,
-        available: names,
-      });
+      throw new McpHostError(
+        'NOT_FOUND',
+        `Server ${server} has no tool "${tool}"${didYouMean(closestNames(tool, names), { prefix: '; ' })}`,
+        {
+          server,
+          tool,
+          available: names,
+        },
+      );
     }
     return found;
   }

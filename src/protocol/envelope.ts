@@ -4,6 +4,7 @@
  * (STYLE.md section 13).
  */
 
+import { describeValue } from './describe-value.js';
 import { JSONRPC_ERROR } from './errors.js';
 import type { JsonRpcNotification, JsonRpcRequest, JsonRpcResponse, RequestId } from './types.js';
 
@@ -90,7 +91,7 @@ function describeBadId(id: unknown): string {
     return '"id" beyond 2^53, which cannot be read exactly (send it as a string)';
   }
   if (id === null) return '"id": null, which MCP does not allow';
-  return `"id" of type ${Array.isArray(id) ? 'array' : typeof id === 'number' ? 'non-integer number' : typeof id}: expected a string or an integer`;
+  return `"id": expected a string or an integer, got ${describeValue(id)}`;
 }
 
 function refuse(reason: string, answerId?: RequestId, code: number = JSONRPC_ERROR.INVALID_REQUEST): ClassifiedMessage {

@@ -10,6 +10,7 @@ import type {
   RequestHandler,
   RequestOptions,
 } from '../protocol/connection.js';
+import { describeValue } from '../protocol/describe-value.js';
 import { JSONRPC_ERROR, MCP_ERROR, WireError } from '../protocol/errors.js';
 import { METHOD, NOTIFICATION } from '../protocol/methods.js';
 import type {
@@ -499,12 +500,6 @@ function compact<T extends Record<string, unknown>>(value: T): T {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  return Array.isArray(value) ? 'an array' : typeof value;
 }
 
 /**

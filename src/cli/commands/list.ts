@@ -2,7 +2,7 @@
 
 import { Argument, Command } from 'commander';
 import type { ConnectedServer, Host } from '../../host/host.js';
-import { suggest } from '../../host/suggest.js';
+import { closestNames, didYouMean } from '../../protocol/did-you-mean.js';
 import { McpHostError } from '../../protocol/errors.js';
 import type { Prompt, Resource, ResourceTemplate, Tool } from '../../protocol/types.js';
 import type { CliContext } from '../context.js';
@@ -44,7 +44,7 @@ async function listServers(ctx: CliContext, requested: string[], options: ListOp
     const names = config.servers.map((server) => server.name);
     throw new McpHostError(
       'SERVER_NOT_FOUND',
-      `No server named "${missing[0]}" in ${config.path}${suggest(missing[0]!, names)}`,
+      `No server named "${missing[0]}" in ${config.path}${didYouMean(closestNames(missing[0]!, names), { prefix: '; ' })}`,
       {
         server: missing[0],
         available: names,

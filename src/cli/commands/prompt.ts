@@ -2,7 +2,7 @@
 
 import { Command } from 'commander';
 import type { Host } from '../../host/host.js';
-import { suggest } from '../../host/suggest.js';
+import { closestNames, didYouMean } from '../../protocol/did-you-mean.js';
 import { McpHostError } from '../../protocol/errors.js';
 import type { Prompt } from '../../protocol/types.js';
 import { assertArgumentsMatch, buildArguments, loadArgsOption, parseAssignments } from '../args.js';
@@ -60,11 +60,15 @@ async function findPrompt(ctx: CliContext, host: Host, server: string, name: str
   const found = prompts.find((prompt) => prompt.name === name);
   if (found) return found;
   const names = prompts.map((prompt) => prompt.name);
-  throw new McpHostError('NOT_FOUND', `Server ${server} has no prompt "${name}"${suggest(name, names)}`, {
-    server,
-    prompt: name,
-    available: names,
-  });
+  throw new McpHostError(
+    'NOT_FOUND',
+    `Server ${server} has no prompt "${name}"${didYouMean(closestNames(name, names), { prefix: '; ' })}`,
+    {
+      server,
+      prompt: name,
+      available: names,
+    },
+  );
 }
 
 /** Prompt arguments as a JSON Schema: every argument a string, the required ones required, no others. */

@@ -2,7 +2,7 @@
 
 import { Command } from 'commander';
 import type { Host } from '../../host/host.js';
-import { suggest } from '../../host/suggest.js';
+import { closestNames, didYouMean } from '../../protocol/did-you-mean.js';
 import { McpHostError, MCP_ERROR } from '../../protocol/errors.js';
 import type { CliContext } from '../context.js';
 import { EXIT_CODE } from '../exit-codes.js';
@@ -55,10 +55,14 @@ async function readOrExplain(ctx: CliContext, host: Host, server: string, uri: s
       throw error;
     }
     const known = await knownUris(ctx, host, server);
-    throw new McpHostError('NOT_FOUND', `Server ${server} has no resource ${uri}${suggest(uri, known)}`, {
-      ...error.context,
-      uri,
-    });
+    throw new McpHostError(
+      'NOT_FOUND',
+      `Server ${server} has no resource ${uri}${didYouMean(closestNames(uri, known), { prefix: '; ' })}`,
+      {
+        ...error.context,
+        uri,
+      },
+    );
   }
 }
 

@@ -362,7 +362,7 @@ describe('weather server (open-meteo provider)', () => {
   it('reports an unknown city with suggestions from the built-in list', async () => {
     const text = await failure('get_current_weather', { city: 'Tokio' });
     expect(text).toContain(`Open-Meteo's geocoding found no place matching "Tokio".`);
-    expect(text).toContain('Did you mean: Tokyo (Japan)');
+    expect(text).toContain('Did you mean "Tokyo (Japan)"');
   });
 
   it("reports Open-Meteo's error answer with its reason, quoted as the provider's words", async () => {

@@ -188,7 +188,7 @@ describe('weather server (offline provider)', () => {
   it('suggests close matches for an unknown city', async () => {
     const text = await failure('get_current_weather', { city: 'Tokio' });
     expect(text).toContain('city: no known city matches "Tokio".');
-    expect(text).toContain('Did you mean: Tokyo (Japan)');
+    expect(text).toContain('Did you mean "Tokyo (Japan)"');
     // A suggestion, passed back as it is written, is understood.
     expect((await getCurrent({ city: 'Tokyo (Japan)' })).city.name).toBe('Tokyo');
     expect(await failure('get_forecast', { city: 'Xqzzyplox' })).toContain('city: no known city matches');
@@ -282,7 +282,7 @@ describe('weather server (offline provider)', () => {
   it('answers an unknown city in the template with "resource not found" and suggestions', async () => {
     const error = await wireError(server.connection.request('resources/read', { uri: 'weather://current/Tokio' }));
     expect(error.code).toBe(-32002);
-    expect(error.message).toContain('Did you mean: Tokyo (Japan)');
+    expect(error.message).toContain('Did you mean "Tokyo (Japan)"');
     expect(error.data).toMatchObject({
       uri: 'weather://current/Tokio',
       suggestions: expect.arrayContaining(['Tokyo (Japan)']),

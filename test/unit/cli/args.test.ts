@@ -164,7 +164,7 @@ describe('assertArgumentsMatch', () => {
 
   it('reports an unknown key when additionalProperties is false', () => {
     const message = usageMessage(() => assertArgumentsMatch(build(['city=x', 'citty=y']), FORECAST, 'w.f'));
-    expect(message).toContain('citty: unknown argument (did you mean city?');
+    expect(message).toContain('citty: unknown argument (did you mean "city"?');
   });
 
   it('reports range problems and lists every problem', () => {

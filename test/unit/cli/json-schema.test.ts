@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedTypes, checkValue, similarNames } from '../../../src/cli/json-schema.js';
+import { allowedTypes, checkValue } from '../../../src/cli/json-schema.js';
 import type { JsonSchema } from '../../../src/cli/json-schema.js';
 
 const paths = (value: unknown, schema: JsonSchema): string[] =>
@@ -87,13 +87,5 @@ describe('allowedTypes', () => {
     expect(allowedTypes({ const: true })).toEqual(new Set(['boolean']));
     expect(allowedTypes({ description: 'anything' })).toBeUndefined();
     expect(allowedTypes({ anyOf: [{ type: 'string' }, {}] })).toBeUndefined();
-  });
-});
-
-describe('similarNames', () => {
-  it('suggests near misses and prefixes, and nothing for short unrelated names', () => {
-    expect(similarNames('citty', ['city', 'days'])).toEqual(['city']);
-    expect(similarNames('uni', ['units', 'days'])).toEqual(['units']);
-    expect(similarNames('c', ['a', 'b'])).toEqual([]);
   });
 });

@@ -260,14 +260,14 @@ describe('parseConfig: validation messages', () => {
     [
       'a server list that is not an object',
       { mcpServers: [] },
-      'mcpServers: expected an object of servers by name, got array',
+      'mcpServers: expected an object of servers by name, got an array',
     ],
     [
       'no server section',
       { server: {} },
       'expected a "mcpServers" object (or VS Code\'s "servers") at the top level; found "server"',
     ],
-    ['a top level that is not an object', [1], 'expected a JSON object at the top level, got array'],
+    ['a top level that is not an object', [1], 'expected a JSON object at the top level, got an array'],
     [
       'a server name with a dot',
       { mcpServers: { 'my.server': { command: 'n' } } },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compactName, editDistance, foldName, readQuery } from '../../../../servers/weather/names.js';
+import { compactName, foldName, readQuery } from '../../../../servers/weather/names.js';
 
 describe('foldName', () => {
   it('ignores case, accents and punctuation', () => {
@@ -23,20 +23,6 @@ describe('foldName', () => {
   it('compacts spaces away so spellings of one name meet', () => {
     expect(compactName('New York')).toBe(compactName('newyork'));
     expect(compactName('New-York')).toBe('newyork');
-  });
-});
-
-describe('editDistance', () => {
-  it('counts insertions, deletions and substitutions', () => {
-    expect(editDistance('tokio', 'tokyo', 3)).toBe(1);
-    expect(editDistance('londno', 'london', 3)).toBe(2);
-    expect(editDistance('paris', 'paris', 3)).toBe(0);
-    expect(editDistance('', 'abc', 3)).toBe(3);
-  });
-
-  it('stops at the limit', () => {
-    expect(editDistance('amsterdam', 'rotterdam', 1)).toBe(2);
-    expect(editDistance('a', 'abcdefgh', 2)).toBe(3);
   });
 });
 
