@@ -44,6 +44,8 @@ export interface ServerPoolOptions {
   onRestart?: (index: number, reason: McpHostError) => void;
   /** How long a failed replica stays failed before a request may try it again. @default 30_000 */
   failedRetryMs?: number;
+  /** The clock that failures and the retry cooldown are measured on, in ms; tests pass their own. @default Date.now */
+  now?: () => number;
 }
 
 interface Slot extends ReplicaStats {
@@ -67,8 +69,10 @@ export class ServerPool {
   private readonly slots: Slot[];
   private isClosed = false;
   private lastFailure: McpHostError | undefined;
+  private readonly now: () => number;
 
   constructor(private readonly options: ServerPoolOptions) {
+    this.now = options.now ?? Date.now;
     this.slots = Array.from({ length: Math.max(1, options.replicas) }, (_, index) => ({
       index,
       state: 'closed' as const,
@@ -208,7 +212,7 @@ export class ServerPool {
       (error: unknown) => {
         slot.starting = undefined;
         slot.state = 'failed';
-        slot.failedAt = Date.now();
+        slot.failedAt = this.now();
         this.lastFailure = error instanceof McpHostError ? error : undefined;
         slot.failure = this.lastFailure;
         slot.lastError = error instanceof Error ? error.message : String(error);
@@ -230,7 +234,7 @@ export class ServerPool {
     const maxRestarts = this.options.maxRestarts ?? 5;
     if (slot.failures >= maxRestarts) {
       slot.state = 'failed';
-      slot.failedAt = Date.now();
+      slot.failedAt = this.now();
       return;
     }
     slot.failures += 1;
@@ -251,7 +255,7 @@ export class ServerPool {
    */
   private isDueForRetry(slot: Slot): boolean {
     const cooldownMs = this.options.failedRetryMs ?? DEFAULT_FAILED_RETRY_MS;
-    return slot.state === 'failed' && slot.failedAt !== undefined && Date.now() - slot.failedAt >= cooldownMs;
+    return slot.state === 'failed' && slot.failedAt !== undefined && this.now() - slot.failedAt >= cooldownMs;
   }
 
   private failure(): McpHostError {

@@ -23,17 +23,20 @@ const down = () => new McpHostError('SERVER_EXITED', 'Server s exited with code 
 describe('ServerPool', () => {
   it('tries a failed replica again once the cooldown has passed', async () => {
     let attempts = 0;
+    let nowMs = 1_000;
     const pool = new ServerPool({
       name: 's',
       replicas: 1,
-      failedRetryMs: 30,
+      failedRetryMs: 30_000,
+      now: () => nowMs,
       start: () => (++attempts === 1 ? Promise.reject(down()) : Promise.resolve(link(42))),
     });
     await expect(pool.acquire()).rejects.toMatchObject({ code: 'SERVER_EXITED' });
     expect(pool.stats()[0]).toMatchObject({ state: 'failed', lastError: 'Server s exited with code 1' });
+    nowMs += 29_999;
     await expect(pool.acquire()).rejects.toMatchObject({ code: 'SERVER_EXITED' }); // still cooling down
     expect(attempts).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    nowMs += 1;
     await expect(pool.acquire()).resolves.toMatchObject({ pid: 42, slot: 0 });
     expect(attempts).toBe(2);
     expect(pool.stats()[0]).toMatchObject({ state: 'ready', pid: 42 });
