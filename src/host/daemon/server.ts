@@ -54,7 +54,29 @@ export interface DaemonOptions {
   log: (line: string) => void;
   /** Aborting it stops the daemon. */
   signal?: AbortSignal;
+  /** @default SYSTEM_CLOCK */
+  clock?: DaemonClock;
 }
+
+/**
+ * The clock the daemon's idle timeout and uptime are measured on. Tests pass one they advance by hand, so the idle
+ * stop can be shown without waiting for it, or racing it.
+ */
+export interface DaemonClock {
+  /** Milliseconds since the epoch. */
+  now: () => number;
+  /** Calls `callback` once after `delayMs`, unless the returned function is called first. */
+  schedule: (callback: () => void, delayMs: number) => () => void;
+}
+
+/** Node's clock and timers. */
+export const SYSTEM_CLOCK: DaemonClock = {
+  now: () => Date.now(),
+  schedule: (callback, delayMs) => {
+    const timer = setTimeout(callback, delayMs);
+    return () => clearTimeout(timer);
+  },
+};
 
 /** A running daemon. */
 export interface Daemon {
@@ -85,13 +107,14 @@ class DaemonServer implements Daemon {
   private readonly server = net.createServer((socket) => this.onConnection(socket));
   /** Made once the socket is ours (so a second daemon never starts servers); connections come only after. */
   private warm!: WarmHost;
-  private readonly startedAt = Date.now();
+  private readonly clock: DaemonClock;
+  private readonly startedAt: number;
   private readonly idleTimeoutMs: number;
   private readonly runs = new Set<ActiveRun>();
   private readonly sockets = new Set<net.Socket>();
   private state: DaemonStatus['state'] = 'starting';
   private completedRuns = 0;
-  private idleTimer: NodeJS.Timeout | undefined;
+  private cancelIdleStop: (() => void) | undefined;
   private watchTimer: NodeJS.Timeout | undefined;
   private socketInode: number | undefined;
   private configStamp: string | undefined;
@@ -99,6 +122,8 @@ class DaemonServer implements Daemon {
   private stopping: Promise<string> | undefined;
 
   constructor(private readonly options: DaemonOptions) {
+    this.clock = options.clock ?? SYSTEM_CLOCK;
+    this.startedAt = this.clock.now();
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
   }
@@ -148,7 +173,7 @@ class DaemonServer implements Daemon {
     this.state = 'stopping';
     this.options.log(`stopping: ${reason}`);
     clearInterval(this.watchTimer);
-    clearTimeout(this.idleTimer);
+    this.cancelIdleStop?.();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const run of this.runs) run.controller.abort();
     await Promise.race([
@@ -198,7 +223,7 @@ class DaemonServer implements Daemon {
 
   private onConnection(socket: net.Socket): void {
     this.sockets.add(socket);
-    clearTimeout(this.idleTimer);
+    this.cancelIdleStop?.();
     const helloTimer = setTimeout(() => socket.destroy(), HELLO_TIMEOUT_MS);
     socket.on('error', () => undefined); // a client that vanished; its run is cancelled on 'close'
     socket.once('close', () => {
@@ -323,7 +348,7 @@ class DaemonServer implements Daemon {
       pid: process.pid,
       state: this.state,
       startedAt: new Date(this.startedAt).toISOString(),
-      uptimeMs: Date.now() - this.startedAt,
+      uptimeMs: this.clock.now() - this.startedAt,
       idleTimeoutMs: this.idleTimeoutMs,
       config: this.warm.configPath,
       socket: paths.socket,
@@ -334,9 +359,12 @@ class DaemonServer implements Daemon {
   }
 
   private armIdleTimer(): void {
-    clearTimeout(this.idleTimer);
+    this.cancelIdleStop?.();
     if (this.state === 'stopping' || !(this.idleTimeoutMs > 0 && Number.isFinite(this.idleTimeoutMs))) return;
-    this.idleTimer = setTimeout(() => void this.stop(`idle for ${this.idleTimeoutMs} ms`), this.idleTimeoutMs);
+    this.cancelIdleStop = this.clock.schedule(
+      () => void this.stop(`idle for ${this.idleTimeoutMs} ms`),
+      this.idleTimeoutMs,
+    );
   }
 
   /** Notices a deleted or edited config, and a removed socket (nobody could reach us any more). */

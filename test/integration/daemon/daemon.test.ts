@@ -221,16 +221,6 @@ describe('daemon lifecycle', () => {
     expect(await isGone(whoamiPid(result.stdout))).toBe(true);
   });
 
-  it('stops after the idle timeout, leaving no process and no socket behind', async () => {
-    const started = await workspace.cli(['daemon', 'start', '--idle-timeout', '300']);
-    expect(started.exitCode).toBe(0);
-    const status = (await workspace.status())!;
-    expect(status.idleTimeoutMs).toBe(300);
-    await expectAllGone(workspace.knownPids());
-    expect(fs.existsSync(status.socket)).toBe(false);
-    expect(workspace.readLog(status)).toContain('stopping: idle for 300 ms');
-  });
-
   it('stops when its config file is deleted', async () => {
     expect((await workspace.cli(['daemon', 'start'])).exitCode).toBe(0);
     const status = (await workspace.status())!;
