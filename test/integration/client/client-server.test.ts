@@ -131,14 +131,20 @@ describe('tools', () => {
   it('sends tools/list_changed when tools change at run time', async () => {
     const server = makeServer();
     const { client } = await connect(server);
-    const changed = new Promise<void>((resolve) =>
-      client.onNotification('notifications/tools/list_changed', () => resolve()),
-    );
+    const nextChange = () =>
+      new Promise<void>((resolve) => {
+        const stop = client.onNotification('notifications/tools/list_changed', () => {
+          stop();
+          resolve();
+        });
+      });
+    const added = nextChange();
     const registration = server.tool('late', { description: 'Added later', input: z.object({}) }, () => 'late');
-    await changed;
+    await added;
     expect((await client.listTools()).map((tool) => tool.name)).toContain('late');
+    const disabled = nextChange();
     registration.disable();
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await disabled;
     expect((await client.listTools()).map((tool) => tool.name)).not.toContain('late');
     await expect(client.callTool('late')).rejects.toMatchObject({ code: 'SERVER_ERROR' });
   });
@@ -213,22 +219,57 @@ describe('progress, cancellation and timeouts', () => {
     expect(await long).toMatchObject({ code: 'CONNECTION_CLOSED' });
   });
 
-  it('resets the timeout on progress when asked', async () => {
+  /**
+   * A tool that reports progress each time the test lets it, and the request's clock faked (in-process only: the
+   * connection's deadlines use setTimeout and Date), so time passes only when the test says so.
+   */
+  async function tickingCall(options: { resetTimeoutOnProgress: boolean }) {
     const server = defineServer({ name: 'ticker', version: '1' });
-    server.tool('tick', { description: 'Ticks 5 times, 40 ms apart', input: z.object({}) }, async (_args, ctx) => {
-      for (let i = 1; i <= 5; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 40));
-        await ctx.progress(i, 5);
+    const opens: (() => void)[] = [];
+    const gates = Array.from({ length: 5 }, () => new Promise<void>((resolve) => opens.push(resolve)));
+    server.tool('tick', { description: 'Reports progress 5 times, when let', input: z.object({}) }, async (_a, ctx) => {
+      for (const [index, gate] of gates.entries()) {
+        await gate;
+        await ctx.progress(index + 1, gates.length);
       }
       return 'done';
     });
     const { client } = await connect(server);
-    const result = await client.callTool(
-      'tick',
-      {},
-      { timeoutMs: 120, resetTimeoutOnProgress: true, onprogress: () => {} },
-    );
-    expect(result.content).toEqual([{ type: 'text', text: 'done' }]);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    let onProgress: (() => void) | undefined;
+    const call = client
+      .callTool('tick', {}, { timeoutMs: 120, ...options, onprogress: () => onProgress?.() })
+      .catch((error: unknown) => error);
+    /** Lets 100 ms pass (under the 120 ms timeout), then the next tick, and waits for its progress. */
+    const tick = async (): Promise<void> => {
+      vi.advanceTimersByTime(100);
+      const progressed = new Promise<void>((resolve) => (onProgress = resolve));
+      opens.shift()!();
+      await progressed;
+    };
+    return { call, tick };
+  }
+
+  it('resets the timeout on progress when asked', async () => {
+    try {
+      const { call, tick } = await tickingCall({ resetTimeoutOnProgress: true });
+      // 500 ms in all, never 120 ms without progress.
+      for (let i = 0; i < 5; i++) await tick();
+      expect(await call).toMatchObject({ content: [{ type: 'text', text: 'done' }] });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('times out with progress coming, when not asked to reset', async () => {
+    try {
+      const { call, tick } = await tickingCall({ resetTimeoutOnProgress: false });
+      await tick();
+      vi.advanceTimersByTime(100); // 200 ms since the request
+      expect(await call).toMatchObject({ code: 'REQUEST_TIMEOUT', context: { timeoutMs: 120 } });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('rejects every pending request when the connection closes', async () => {

@@ -3,7 +3,7 @@
  * would send it. Checks version negotiation, error answers to garbage, and cancellation semantics on the wire.
  */
 import { PassThrough } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { McpClient } from '../../../src/client/index.js';
 import { StdioTransport } from '../../../src/protocol/stdio/stdio-transport.js';
@@ -45,6 +45,19 @@ const initialize = (version: string, id = 1) =>
     method: 'initialize',
     params: { protocolVersion: version, capabilities: {}, clientInfo: { name: 'raw', version: '0' } },
   });
+
+const MARKER = '(end of what the client sent)';
+
+/**
+ * The lines a closed client sent, all of them: a closed transport sends nothing new, but may still flush its last
+ * batch (in a microtask), so a marker is written after that, and everything before it has arrived once it has.
+ */
+async function everythingSent(toServer: PassThrough, seen: string[]): Promise<string[]> {
+  await new Promise(setImmediate);
+  toServer.write(`${MARKER}\n`);
+  await vi.waitFor(() => expect(seen).toContain(MARKER));
+  return seen.filter((line) => line !== MARKER);
+}
 
 let servers: McpServer[] = [];
 afterEach(() => {
@@ -125,8 +138,8 @@ describe('handshake timeout', () => {
     ).rejects.toMatchObject({
       code: 'HANDSHAKE_FAILED',
     });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(seen.map((line) => (JSON.parse(line) as { method: string }).method)).toEqual(['initialize']);
+    const sent = await everythingSent(toServer, seen);
+    expect(sent.map((line) => (JSON.parse(line) as { method: string }).method)).toEqual(['initialize']);
   });
 });
 
@@ -202,7 +215,10 @@ describe('cancellation on the wire', () => {
     peer.send('{"jsonrpc":"2.0","id":"q","method":"tools/call","params":{"name":"quick","arguments":{}}}');
     // The next (and only) answer is the quick call's: the cancelled one is never answered.
     expect(await peer.next()).toMatchObject({ id: 'q', result: { content: [{ type: 'text', text: 'quick' }] } });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The cancelled call ended long before this ping is read, and answers leave in order: the ping's answer coming
+    // next proves the cancelled call got none.
+    peer.send('{"jsonrpc":"2.0","id":"p","method":"ping"}');
+    expect(await peer.next()).toEqual({ jsonrpc: '2.0', id: 'p', result: {} });
     expect(peer.received).toEqual([]);
   });
 

