@@ -128,8 +128,8 @@ interface ServerState {
   cache: ResultCache | undefined;
   /** Each list, kept until the server says it changed (`list_changed`); a failed listing is not kept. */
   lists: Partial<Record<ListName, Promise<unknown[]>>>;
-  /** Tools by name, kept with `lists.tools`, for what a call needs to know of its tool. */
-  toolsByName: Promise<Map<string, Tool>> | undefined;
+  /** Tools by name, for what a call needs to know of its tool: built from `source`, the `lists.tools` it indexes. */
+  toolsByName: { source: Promise<Tool[]>; byName: Promise<Map<string, Tool>> } | undefined;
 }
 
 type ListName = 'tools' | 'resources' | 'resourceTemplates' | 'prompts';
@@ -435,10 +435,14 @@ export class Host {
 
   private toolsByName(state: ServerState, options: CallOptions): Promise<Map<string, Tool>> {
     const tools = this.list(state, 'tools', (client) => client.listTools(options));
-    if (!state.toolsByName || state.lists.tools !== tools) {
-      state.toolsByName = tools.then((list) => new Map(list.map((tool) => [tool.name, tool])));
+    // Rebuilt whenever the list is another one: after list_changed, and after a failed listing (never kept).
+    if (state.toolsByName?.source !== tools) {
+      state.toolsByName = {
+        source: tools,
+        byName: tools.then((list) => new Map(list.map((tool) => [tool.name, tool]))),
+      };
     }
-    return state.toolsByName;
+    return state.toolsByName.byName;
   }
 
   /** Keeps the lists and the cache true to what the server announces, and tells the catalog's listeners. */
@@ -449,10 +453,7 @@ export class Host {
     ][]) {
       client.onNotification(method as typeof NOTIFICATION.TOOLS_LIST_CHANGED, () => {
         for (const list of lists) delete state.lists[list];
-        if (kind === 'tools') {
-          state.toolsByName = undefined;
-          state.cache?.invalidate(TOOL_PREFIX);
-        }
+        if (kind === 'tools') state.cache?.invalidate(TOOL_PREFIX);
         for (const listener of [...this.catalogListeners]) {
           try {
             listener({ server, kind });

@@ -123,6 +123,39 @@ describe('createHost', () => {
     expect(isMcpHostError(error, 'CANCELLED')).toBe(true);
   });
 
+  it('lists the tools again after a failed listing, instead of keeping the failure', async () => {
+    const notes = notesServer();
+    let toolListings = 0;
+    const host = createHost({
+      servers: { notes: { command: 'in-process' } },
+      connectors: {
+        stdio: transportConnector(() => {
+          const [clientSide, serverSide] = createMemoryTransportPair();
+          // The server's side of the pair answers its first tools/list with an error, as a busy server might.
+          notes.connect({
+            start: (sink) =>
+              serverSide.start({
+                ...sink,
+                onMessage: (value) => {
+                  const message = value as { id?: number; method?: string };
+                  if (message.method === 'tools/list' && toolListings++ === 0) {
+                    void serverSide.send({ jsonrpc: '2.0', id: message.id!, error: { code: -32603, message: 'busy' } });
+                  } else sink.onMessage(value);
+                },
+              }),
+            send: (message) => serverSide.send(message),
+            close: () => serverSide.close(),
+          });
+          return clientSide;
+        }),
+      },
+    });
+    hosts.push(host);
+    await expect(host.findTool('notes', 'count')).rejects.toMatchObject({ code: 'SERVER_ERROR' });
+    await expect(host.findTool('notes', 'count')).resolves.toMatchObject({ annotations: { readOnlyHint: true } });
+    expect(toolListings).toBe(2);
+  });
+
   it('refuses a name that is not server.tool, and a server it has no connector for', async () => {
     const host = createHost({ servers: { remote: { url: 'http://127.0.0.1:9/mcp' } } });
     hosts.push(host);
