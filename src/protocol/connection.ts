@@ -391,14 +391,19 @@ export class McpConnection<
     const { requestId: id } = inbound;
     // Gone from the table: cancelled by the peer (MCP: a cancelled request gets no answer) or the connection closed.
     if (this.inbound.get(id) !== inbound) return;
-    this.inbound.delete(id);
-    if (this.inbound.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    this.forget(inbound);
     if (this.closedWith) return;
     if (error === undefined) {
       this.send({ jsonrpc: '2.0', id, result: (result ?? {}) as Record<string, unknown> });
     } else {
       this.send({ jsonrpc: '2.0', id, error: toErrorObject(error, inbound.method) });
     }
+  }
+
+  /** Takes a request out of the table, answered or cancelled; the last one out wakes who waits for none left. */
+  private forget(inbound: InboundRequest): void {
+    this.inbound.delete(inbound.requestId);
+    if (this.inbound.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
   private handleNotification({ method, params }: JsonRpcNotification): void {
@@ -421,8 +426,7 @@ export class McpConnection<
     if (typeof id !== 'string' && typeof id !== 'number') return;
     const inbound = this.inbound.get(id);
     if (!inbound) return; // finished already, or never known: the spec says to ignore it
-    this.inbound.delete(id);
-    if (this.inbound.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    this.forget(inbound);
     const reason = typeof params?.reason === 'string' ? params.reason : 'Cancelled by the peer';
     inbound.abort(new McpHostError('CANCELLED', reason));
   }
