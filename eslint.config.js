@@ -71,6 +71,18 @@ export const zones = [
     ];
   }),
   {
+    // The library never writes caches into its consumers' install (architecture issue): only the CLI's entry
+    // runs bundles with a code cache, kept in the user's cache directory.
+    target: [
+      ...Object.keys(LAYERS)
+        .filter((layer) => layer !== 'cli')
+        .map((layer) => `./src/${layer}`),
+      './servers',
+    ],
+    from: './src/runtime/code-cache.ts',
+    message: 'Only src/cli runs bundles with a code cache; the library and the servers write no caches.',
+  },
+  {
     target: './servers',
     from: './src',
     except: ['./server/index.ts'],

@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import { CommanderError } from 'commander';
 import type { Command } from 'commander';
 import type { LoadedConfig } from '../host/config.js';
-import type { BorrowHost, LeaseHooks } from '../host/daemon/warm-host.js';
+import type { BorrowHost, LeaseHooks } from './daemon/warm-host.js';
 import type { Prestarted } from '../host/host.js';
 import type { Host } from '../host/host.js';
 import { Redactor } from '../host/redact.js';
@@ -153,7 +153,7 @@ export class CliContext {
     const config = loadConfig({ configPath: this.options.config, env: this.io.env, cwd: this.io.cwd });
     // What lets the next command start its server early (see early-start.ts): this text is valid.
     if (process.platform !== 'win32') {
-      const { stampValid } = await import('../host/config-stamp.js');
+      const { stampValid } = await import('./config-stamp.js');
       stampValid(config.path, config.text, this.io.env);
     }
     this.redactor = new Redactor(config.servers.flatMap((server) => server.secretValues));

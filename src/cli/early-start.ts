@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isStamped } from '../host/config-stamp.js';
+import { isStamped } from './config-stamp.js';
 import type { StdioEntry } from '../host/config.js';
 import { parseJsonText } from '../host/jsonc.js';
 import { ToolPolicy } from '../host/policy.js';

@@ -8,9 +8,9 @@
 
 import { isatty } from 'node:tty';
 import { findConfigPath } from '../host/config-location.js';
-import { runThroughDaemon } from '../host/daemon/client.js';
-import { chooseRuntimeDir, daemonPaths } from '../host/daemon/paths.js';
-import type { DaemonPaths } from '../host/daemon/paths.js';
+import { runThroughDaemon } from './daemon/client.js';
+import { chooseRuntimeDir, daemonPaths } from './daemon/paths.js';
+import type { DaemonPaths } from './daemon/paths.js';
 
 /** Set to anything but empty or `0`, commands never use a daemon (as with `--no-daemon`). */
 export const NO_DAEMON_VARIABLE = 'MCP_HOST_NO_DAEMON';

@@ -73,6 +73,7 @@ describe('forbidden imports are refused', { timeout: LINT_TIMEOUT_MS }, () => {
       `import { WireError } from '../../src/protocol/errors.js';`,
       'a server into protocol',
     ],
+    ['src/host/__lint_probe__.ts', `import { runBundle } from '../runtime/code-cache.js';`, 'host into the code cache'],
   ])('%s: %s (%s)', async (filePath, code) => {
     expect(await lint(filePath, `${code}\nexport const probe = 1;\n`)).toEqual([RESTRICTED]);
   });
@@ -83,6 +84,7 @@ describe('allowed imports pass', { timeout: LINT_TIMEOUT_MS }, () => {
     ['src/cli/__lint_probe__.ts', `import { Host } from '../host/host.js';`],
     ['src/host/__lint_probe__.ts', `import { McpClient } from '../client/index.js';`],
     ['src/server/__lint_probe__.ts', `import { WireError } from '../protocol/errors.js';`],
+    ['src/cli/__lint_probe__.ts', `import { runBundle } from '../runtime/code-cache.js';`],
     ['servers/weather/__lint_probe__.ts', `import { defineServer } from '../../src/server/index.js';`],
   ])('%s: %s', async (filePath, code) => {
     expect(await lint(filePath, `${code}\nexport const probe = 1;\n`)).toEqual([]);

@@ -7,11 +7,11 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Argument, Command, InvalidArgumentError } from 'commander';
-import { requestControl } from '../../host/daemon/control.js';
-import { launchDaemon, waitForExit } from '../../host/daemon/launch.js';
-import { daemonPaths } from '../../host/daemon/paths.js';
-import type { DaemonPaths } from '../../host/daemon/paths.js';
-import type { DaemonStatus } from '../../host/daemon/wire.js';
+import { requestControl } from '../daemon/control.js';
+import { launchDaemon, waitForExit } from '../daemon/launch.js';
+import { daemonPaths } from '../daemon/paths.js';
+import type { DaemonPaths } from '../daemon/paths.js';
+import type { DaemonStatus } from '../daemon/wire.js';
 import { packageFile } from '../../host/package-info.js';
 import { McpHostError } from '../../protocol/errors.js';
 import type { CliContext, CliIo } from '../context.js';
@@ -170,7 +170,7 @@ async function runForeground(ctx: CliContext, options: DaemonOptions, runCli: Ru
   const config = await ctx.loadConfig();
   const paths = daemonPaths(config.path, ctx.io.env);
   // Loaded only here: only the daemon itself needs the server side.
-  const { startDaemon } = await import('../../host/daemon/server.js');
+  const { startDaemon } = await import('../daemon/server.js');
   const daemon = await startDaemon({
     config,
     env: ctx.io.env,

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { Workspace, fixture, isGone, mcpHost, parseJson, waitFor } from '../../e2e/mcp-host.js';
-import type { DaemonStatus } from '../../../src/host/daemon/wire.js';
+import type { DaemonStatus } from '../../../src/cli/daemon/wire.js';
 
 export { fixture, isGone, parseJson, waitFor };
 

@@ -9,12 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../../src/host/config.js';
-import { requestControl } from '../../../src/host/daemon/control.js';
-import { daemonPaths } from '../../../src/host/daemon/paths.js';
-import type { DaemonPaths } from '../../../src/host/daemon/paths.js';
-import { startDaemon } from '../../../src/host/daemon/server.js';
-import type { Daemon, DaemonClock } from '../../../src/host/daemon/server.js';
-import type { DaemonStatus } from '../../../src/host/daemon/wire.js';
+import { requestControl } from '../../../src/cli/daemon/control.js';
+import { daemonPaths } from '../../../src/cli/daemon/paths.js';
+import type { DaemonPaths } from '../../../src/cli/daemon/paths.js';
+import { startDaemon } from '../../../src/cli/daemon/server.js';
+import type { Daemon, DaemonClock } from '../../../src/cli/daemon/server.js';
+import type { DaemonStatus } from '../../../src/cli/daemon/wire.js';
 import { expectAllGone, fixtureServer } from './harness.js';
 import type { Config } from './harness.js';
 

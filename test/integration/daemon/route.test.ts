@@ -10,7 +10,7 @@ import { scanGlobalFlags } from '../../../src/cli/context.js';
 import { routeToDaemon } from '../../../src/cli/fast-path.js';
 import { findConfigPath } from '../../../src/host/config-location.js';
 import { locateConfig } from '../../../src/host/config.js';
-import { daemonPaths, runtimeDir } from '../../../src/host/daemon/paths.js';
+import { daemonPaths, runtimeDir } from '../../../src/cli/daemon/paths.js';
 
 let dir: string;
 let cwd: string;

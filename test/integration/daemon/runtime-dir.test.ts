@@ -1,13 +1,13 @@
 /**
- * The runtime directory (src/host/daemon/paths.ts) when the usual one cannot be ours: another local user made
+ * The runtime directory (src/cli/daemon/paths.ts) when the usual one cannot be ours: another local user made
  * `$TMPDIR/mcp-host-<uid>` first, or it is open to others. The daemon and the early start then use a private
  * directory of the user's own instead, and `--verbose` says why; before, both were refused (safely, but silently).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chooseRuntimeDir } from '../../../src/host/daemon/paths.js';
-import type { DaemonStatus } from '../../../src/host/daemon/wire.js';
+import { chooseRuntimeDir } from '../../../src/cli/daemon/paths.js';
+import type { DaemonStatus } from '../../../src/cli/daemon/wire.js';
 import { DaemonWorkspace, expectAllGone, fixtureServer, parseJson } from './harness.js';
 
 const uid = process.getuid!();

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEarly } from '../../../src/cli/early-start.js';
 import type { EarlyServer } from '../../../src/cli/early-start.js';
-import { isStamped, stampValid } from '../../../src/host/config-stamp.js';
+import { isStamped, stampValid } from '../../../src/cli/config-stamp.js';
 import { REPO_ROOT } from '../../helpers/stdio-server.js';
 
 const ECHO = path.join(REPO_ROOT, 'dist/test/fixtures/servers/echo.js');

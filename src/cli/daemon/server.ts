@@ -11,7 +11,7 @@
 import { chmodSync, statSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import { Readable } from 'node:stream';
-import type { LoadedConfig } from '../config.js';
+import type { LoadedConfig } from '../../host/config.js';
 import { McpHostError } from '../../protocol/errors.js';
 import type { DaemonPaths } from './paths.js';
 import { ensurePrivateDir } from './runtime-dir.js';

@@ -1,5 +1,5 @@
 /**
- * The note that lets the early start run (src/host/config-stamp.ts): a hash of the whole text that two texts
+ * The note that lets the early start run (src/cli/config-stamp.ts): a hash of the whole text that two texts
  * crafted to collide cannot share, written and read only in the user's private runtime directory.
  */
 import { createHash } from 'node:crypto';
@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isStamped, stampFile, stampOf, stampValid } from '../../../src/host/config-stamp.js';
-import { buildId, fnv1a64 } from '../../../src/host/daemon/wire.js';
+import { isStamped, stampFile, stampOf, stampValid } from '../../../src/cli/config-stamp.js';
+import { buildId, fnv1a64 } from '../../../src/cli/daemon/wire.js';
 import { COLLIDING_PREFIX, INVALID_NAME, VALID_NAME } from '../../fixtures/config-collision.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-host-stamp-'));

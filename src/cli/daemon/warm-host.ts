@@ -6,13 +6,13 @@
 
 import { McpHostError } from '../../protocol/errors.js';
 import type { InvalidMessage } from '../../protocol/connection.js';
-import { loadConfig } from '../config.js';
-import type { LoadedConfig } from '../config.js';
-import { Host } from '../host.js';
-import type { Settled } from '../host.js';
-import { Redactor } from '../redact.js';
-import type { ReplicaStats } from '../server-pool.js';
-import { serverSpawnSpec } from '../spawn-spec.js';
+import { loadConfig } from '../../host/config.js';
+import type { LoadedConfig } from '../../host/config.js';
+import { Host } from '../../host/host.js';
+import type { Settled } from '../../host/host.js';
+import { Redactor } from '../../host/redact.js';
+import type { ReplicaStats } from '../../host/server-pool.js';
+import { serverSpawnSpec } from '../../host/spawn-spec.js';
 
 /** What a borrower of the host wants to hear while it holds it (its `--verbose` output). */
 export interface LeaseHooks {

@@ -11,9 +11,9 @@
  * Loaded on the CLI's warm path: Node built-ins only.
  */
 
-import type { ReplicaStats } from '../server-pool.js';
+import type { ReplicaStats } from '../../host/server-pool.js';
 import { LineFramer } from '../../protocol/stdio/line-framer.js';
-import { packageVersion } from '../package-info.js';
+import { packageVersion } from '../../host/package-info.js';
 
 /** Bumped whenever a message changes shape; a daemon declines runs from another version. */
 export const DAEMON_PROTOCOL_VERSION = 1;
