@@ -73,6 +73,14 @@ export async function loadArgsOption(
     source = '--args';
     text = value;
   }
+  return argsObject(text, source);
+}
+
+/**
+ * The arguments object of an `--args` text read from `source` (`--args`, `--args @file.json`, …).
+ * @throws McpHostError `USAGE` when the text is not a JSON object.
+ */
+export function argsObject(text: string, source: string): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -6,20 +6,23 @@
  */
 
 import { EXIT_CODE } from './exit-codes.js';
-import { runFastPath, scanArguments } from './fast-path.js';
+import { preParse } from './command-line.js';
+import type { PreParsed } from './command-line.js';
+import { runFastPath } from './fast-path.js';
 import type * as Main from './main.js';
 
 /** Commands that run code enough of their own to be worth a code cache each; the rest share one. */
 const CACHED_COMMANDS = new Set(['call', 'read', 'prompt', 'list', 'discover', 'ping', 'schema', 'bench', 'daemon']);
 
 /** Which code cache this command line runs with (see runBundle). */
-function cacheVariant(argv: readonly string[]): string {
-  const { command } = scanArguments(argv.slice(2));
+function cacheVariant({ command }: PreParsed): string {
   return command !== undefined && CACHED_COMMANDS.has(command) ? command : 'other';
 }
 
 async function run(): Promise<void> {
-  const exitCode = await runFastPath(process.argv);
+  // The one reading of the command line before commander's: the warm path, the early start and the CLI share it.
+  const line = preParse(process.argv.slice(2));
+  const exitCode = await runFastPath(line);
   if (exitCode === undefined) {
     // From here a server may run before the CLI listens for Ctrl-C: a signal meanwhile is kept for the CLI, which
     // then ends the command as always (exit 130), instead of the default action killing this process at once.
@@ -33,10 +36,10 @@ async function run(): Promise<void> {
     // Before the CLI bundle loads, so that the server boots meanwhile (see early-start.ts). Loaded only here, as
     // node:vm below: the warm path needs neither.
     const { startEarly } = await import('./early-start.js');
-    const early = startEarly(process.argv.slice(2), process.env, process.cwd());
+    const early = startEarly(line, process.env, process.cwd());
     const { runBundle } = await import('../runtime/code-cache.js');
-    const cli = runBundle(new URL('./main.cjs', import.meta.url), cacheVariant(process.argv)) as unknown as typeof Main;
-    process.exitCode = await cli.main(process.argv, { ...(early && { early }), takePendingSignal });
+    const cli = runBundle(new URL('./main.cjs', import.meta.url), cacheVariant(line)) as unknown as typeof Main;
+    process.exitCode = await cli.main(process.argv, { ...(early && { early }), takePendingSignal, line });
   } else {
     process.exitCode = exitCode;
   }

@@ -16,7 +16,7 @@ import { McpHostError } from '../protocol/errors.js';
 import type { McpHostErrorCode } from '../protocol/errors.js';
 import type { ProgressNotificationParams } from '../protocol/types.js';
 import { EXIT_CODE, INTERNAL_ERROR_CODE, exitCodeForError } from './exit-codes.js';
-import { scanArguments } from './fast-path.js';
+import type { PreParsed } from './command-line.js';
 import type { EarlyServer } from './early-start.js';
 import { BinaryFiles, colorLevel, createChalk } from './render.js';
 import type { ChalkInstance } from './render.js';
@@ -462,11 +462,11 @@ export class CliContext {
   }
 }
 
-/** The global flags, found before commander parses, so that even an error in parsing is reported as asked. */
-export function scanGlobalFlags(args: readonly string[]): GlobalOptions {
-  // The one pre-parse of the command line (the warm path and the early start read it too), so `-qv` means the same
-  // everywhere.
-  const { isJson, isQuiet, isVerbose, isColorDisabled } = scanArguments(args);
+/**
+ * The global flags of a pre-parsed command line (command-line.ts), known before commander parses, so that even an
+ * error in parsing is reported as asked.
+ */
+export function globalFlags({ isJson, isQuiet, isVerbose, isColorDisabled }: PreParsed): GlobalOptions {
   return { isJson, isQuiet, isVerbose, isColorDisabled };
 }
 

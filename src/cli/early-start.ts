@@ -6,7 +6,10 @@
  * Only from a config text that this version of mcp-host validated before (config-stamp.ts), so nothing starts from a
  * file the CLI would refuse; the server entry is resolved by the same code as always (stdio-entry.ts), and the host
  * takes the process over only if it would have started exactly that one (same command, arguments, environment and
- * directory). Anything else (another server, a usage error, `--help`) ends it unused: see `EarlyServer.release`.
+ * directory). Nothing starts for a command line the CLI would refuse before starting its server: a usage error found
+ * by the grammar (command-line.ts), a target or `key=value` the command's own checks refuse (the same functions),
+ * invalid `--args` JSON, or a tool the config's policy denies. `--args @file` and `--args -` are read by the CLI, so
+ * such a line is not started early. A server started early that is not used is ended: see `EarlyServer.release`.
  *
  * Loaded by bin.ts before the CLI bundle: Node built-ins and zod-free modules only.
  */
@@ -24,10 +27,11 @@ import type { ProcessTag } from '../host/process-tag.js';
 import { isSameSpawn, serverSpawnSpec, spawnOptions } from '../host/spawn-spec.js';
 import type { SpawnSpec } from '../host/spawn-spec.js';
 import { isHttpEntry, resolveStdioServer } from '../host/stdio-entry.js';
-import { locateConfigPath, scanArguments } from './fast-path.js';
+import { findConfigPath } from '../host/config-location.js';
+import { argsObject, parseAssignments } from './args.js';
+import type { PreParsed } from './command-line.js';
+import { parseTarget } from './targets.js';
 
-/** The commands that talk to the one server their first argument names (`server.tool`, or `server` for `read`). */
-const ONE_SERVER_COMMANDS = new Set(['call', 'read', 'prompt', 'schema']);
 const SECTIONS = ['mcpServers', 'servers'] as const;
 
 /** A server process started early, until the host takes it over or it is ended unused. */
@@ -80,33 +84,63 @@ export class EarlyServer {
 }
 
 /**
- * Starts the server of a command line (after `mcp-host`) early when it can; see the module comment. Never throws:
+ * Starts the server of a command line (pre-parsed, see command-line.ts) early when it can; see the module comment. Never throws:
  * anything unexpected means no early start, and the CLI starts the server as usual.
  */
 export function startEarly(
-  args: readonly string[],
+  line: PreParsed,
   env: NodeJS.ProcessEnv,
   cwd: string,
   platform: NodeJS.Platform = process.platform,
 ): EarlyServer | undefined {
   // POSIX only, as the daemon: the runtime directory that holds the config's stamp is a POSIX notion here.
   if (platform === 'win32') return undefined;
-  const { command, operand, configOption } = scanArguments(args);
-  if (command === undefined || operand === undefined || !ONE_SERVER_COMMANDS.has(command)) return undefined;
-  const server = command === 'read' ? operand : operand.slice(0, operand.indexOf('.'));
-  if (server === '') return undefined;
   try {
-    const configPath = locateConfigPath(configOption, env, cwd);
+    const target = line.problem === undefined ? checkedTarget(line) : undefined;
+    if (target === undefined) return undefined;
+    const configPath = findConfigPath({ configPath: line.configOption, env, cwd });
     if (configPath === undefined) return undefined;
     const text = readFileSync(configPath, 'utf8');
     if (!isStamped(configPath, text, env)) return undefined;
-    // `call` and `schema` name a tool, which the config's policy may deny: then nothing starts, as on the normal path.
-    const tool = command === 'call' || command === 'schema' ? operand.slice(server.length + 1) : undefined;
-    const spec = resolveSpec(text, configPath, server, tool, env);
-    return spec && launch(server, spec);
+    const spec = resolveSpec(text, configPath, target.server, target.tool, env);
+    return spec && launch(target.server, spec);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The server a one-server command talks to (and the tool, for `call` and `schema`, which the policy may deny),
+ * after the checks the command itself makes before it starts a server; undefined for any other command.
+ * @throws McpHostError `USAGE` where the command would (then nothing starts).
+ */
+function checkedTarget(line: PreParsed): { server: string; tool: string | undefined } | undefined {
+  const [first, ...tokens] = line.operands;
+  if (first === undefined) return undefined;
+  const inlineArgs = line.options.args;
+  if (typeof inlineArgs === 'string') {
+    if (inlineArgs === '-' || inlineArgs.startsWith('@')) return undefined;
+    argsObject(inlineArgs, '--args');
+  }
+  switch (line.command) {
+    case 'read':
+      return { server: first, tool: undefined };
+    case 'prompt':
+      parseAssignments(tokens);
+      return { server: parseTarget(first, 'prompt').server, tool: undefined };
+    case 'call':
+      parseAssignments(tokens);
+      return toolTarget(first);
+    case 'schema':
+      return toolTarget(first);
+    default:
+      return undefined;
+  }
+}
+
+function toolTarget(text: string): { server: string; tool: string } {
+  const { server, name } = parseTarget(text, 'tool');
+  return { server, tool: name };
 }
 
 /** How the host would start `server` of a validated config text; undefined when it would start none at once. */

@@ -5,7 +5,9 @@
  */
 
 import { CommanderError } from 'commander';
-import { CliContext, scanGlobalFlags } from './context.js';
+import { preParse } from './command-line.js';
+import type { PreParsed } from './command-line.js';
+import { CliContext, globalFlags } from './context.js';
 import type { CliIo } from './context.js';
 import type { EarlyServer } from './early-start.js';
 import { EXIT_CODE } from './exit-codes.js';
@@ -20,6 +22,8 @@ export interface Handover {
   early?: EarlyServer;
   /** A SIGINT or SIGTERM that came before `main` listened for them; stops the entry's own listening. */
   takePendingSignal?: () => NodeJS.Signals | undefined;
+  /** The command line as the entry pre-parsed it (command-line.ts), so it is read once. */
+  line?: PreParsed;
 }
 
 /**
@@ -40,16 +44,20 @@ export async function main(argv: readonly string[], handover: Handover = {}): Pr
   if (pendingSignal) onSignal(pendingSignal);
   process.stdout.on('error', onStdoutError);
   try {
-    return await runCli(argv.slice(2), {
-      stdout: process.stdout,
-      stderr: process.stderr,
-      stdin: process.stdin,
-      env: process.env,
-      cwd: process.cwd(),
-      isTTY: { stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true },
-      signal: controller.signal,
-      ...(early && { early }),
-    });
+    return await runCli(
+      argv.slice(2),
+      {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        stdin: process.stdin,
+        env: process.env,
+        cwd: process.cwd(),
+        isTTY: { stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true },
+        signal: controller.signal,
+        ...(early && { early }),
+      },
+      handover.line,
+    );
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -69,8 +77,8 @@ async function endUnused(early: EarlyServer | undefined): Promise<void> {
  * Runs the CLI with the user's arguments (without node and the script) against `io`; resolves to the exit code.
  * Never throws: every error is reported on `io.stderr` (and, with `--json`, on `io.stdout` as `{"error": …}`).
  */
-export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
-  const ctx = new CliContext(io, scanGlobalFlags(args));
+export async function runCli(args: readonly string[], io: CliIo, line = preParse(args)): Promise<number> {
+  const ctx = new CliContext(io, globalFlags(line));
   try {
     const program = createProgram(ctx, runCli);
     await program.parseAsync([...args], { from: 'user' });

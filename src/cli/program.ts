@@ -3,7 +3,7 @@
  * `exitOverride()` so that nothing ever calls `process.exit`.
  */
 
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { packageVersion } from '../host/package-info.js';
 import { createBenchCommand } from './commands/bench.js';
 import { createCallCommand } from './commands/call.js';
@@ -16,9 +16,12 @@ import { createPingCommand } from './commands/ping.js';
 import { createPromptCommand } from './commands/prompt.js';
 import { createReadCommand } from './commands/read.js';
 import { createSchemaCommand } from './commands/schema.js';
+import { COMMANDS, GLOBAL_OPTIONS } from './command-line.js';
+import type { OptionSpec } from './command-line.js';
 import type { CliContext } from './context.js';
+import { checkedNumber } from './option-values.js';
 
-const COMMANDS = [
+const CREATE_COMMANDS = [
   createDiscoverCommand,
   createListCommand,
   createCallCommand,
@@ -32,33 +35,28 @@ const COMMANDS = [
 
 /** `runCli` is main.ts's, for the daemon, which runs command lines in-process (given, not imported: a cycle). */
 export function createProgram(ctx: CliContext, runCli: RunCli): Command {
+  const { version, help, ...options } = GLOBAL_OPTIONS;
   const program = new Command('mcp-host')
     .description('Start MCP servers from mcp.config.json and use their tools, resources and prompts.')
-    .version(packageVersion(), '-V, --version', 'print the version')
-    .helpOption('-h, --help', 'show help')
-    .helpCommand('help [command]', 'show help for a command')
-    .option(
-      '-c, --config <file>',
-      'config file (default: $MCP_HOST_CONFIG, ./mcp.config.json, ~/.config/mcp-host/config.json)',
-    )
-    .option('--json', 'print exactly one JSON document on stdout; errors also as one JSON line on stderr')
-    .option('-t, --timeout <ms>', 'time allowed per request in milliseconds, 0 for none (default: 60000)', parseTimeout)
-    .option('-q, --quiet', 'print only results and errors')
-    .option('-v, --verbose', 'show each server’s stderr live, prefixed with its name, and invalid lines on its stdout')
-    .option('--no-color', 'no colours (also off with NO_COLOR, or when the output is not a terminal)')
-    .option('--no-daemon', 'start the servers for this command even when a daemon runs (see mcp-host daemon)')
-    .showSuggestionAfterError()
-    .addHelpText(
-      'after',
-      `
+    .version(packageVersion(), version.flags, version.description)
+    .helpOption(help.flags, help.description)
+    .helpCommand(`help ${COMMANDS.help.arguments[0].name}`, 'show help for a command')
+    .showSuggestionAfterError();
+  for (const option of Object.values(options) as OptionSpec[]) {
+    if (option.check) program.option(option.flags, option.description, checkedNumber(option));
+    else program.option(option.flags, option.description);
+  }
+  program.addHelpText(
+    'after',
+    `
 Exit codes: 0 ok, 1 usage or invalid arguments, 2 config error, 3 server failed, 4 timeout,
             5 the tool returned an error, 6 not found, 7 denied by policy, 130 interrupted.
 
 Secrets: values the config takes from the environment (\${VAR}) are shown as *** in all output, saved
 files and errors, also JSON-escaped, URL-encoded or base64. A value shorter than 4 characters is not hidden.`,
-    );
+  );
   configure(program, ctx);
-  for (const command of [...COMMANDS.map((create) => create(ctx)), createDaemonCommand(ctx, runCli)]) {
+  for (const command of [...CREATE_COMMANDS.map((create) => create(ctx)), createDaemonCommand(ctx, runCli)]) {
     configure(command, ctx);
     program.addCommand(command);
   }
@@ -73,9 +71,4 @@ function configure(command: Command, ctx: CliContext): void {
     // Parse errors are reported by the CLI (as text or JSON), not printed by commander.
     outputError: () => undefined,
   });
-}
-
-function parseTimeout(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number of milliseconds (0 for no limit)');
-  return Number(value);
 }

@@ -1,8 +1,8 @@
 /**
  * The early start (src/cli/early-start.ts) through the real CLI: the first command with a config validates it and
  * notes so; the next `call` of one of its servers starts that server before the CLI is loaded and the host takes it
- * over (`--verbose` says so). An edited config is not trusted until validated again, and a server started early
- * that nothing uses (a usage error, `--help`) is ended: no process is left behind either way.
+ * over (`--verbose` says so). An edited config is not trusted until validated again, a command line the CLI refuses
+ * (a usage error, `--help`) starts nothing, and no process is left behind either way.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -18,11 +18,17 @@ const TAKEN_OVER = 'using the process started early';
 let workspace: Workspace;
 let cwd: string;
 let env: Record<string, string>;
+/** The server `logged` notes each of its starts here, so a start that ends at once is still seen. */
+let startLog: string;
 
 function writeConfig(extra: Record<string, unknown> = {}): void {
   workspace.writeConfig({
     mcpServers: {
       echo: { command: process.execPath, args: [fixture('echo'), MARKER], ...extra },
+      logged: {
+        command: 'sh',
+        args: ['-c', `echo start >> "${startLog}"; exec "${process.execPath}" "${fixture('echo')}" ${MARKER}`],
+      },
       other: { command: process.execPath, args: [fixture('echo'), MARKER, 'other'] },
       setsid: { command: process.execPath, args: [fixture('setsid-grandchild'), MARKER] },
     },
@@ -32,6 +38,7 @@ function writeConfig(extra: Record<string, unknown> = {}): void {
 beforeAll(() => {
   workspace = new Workspace();
   cwd = workspace.dir;
+  startLog = path.join(cwd, 'logged-starts.log');
   // A runtime directory of this suite's own: the notes of validated configs live there.
   env = { XDG_RUNTIME_DIR: path.join(cwd, 'run') };
   writeConfig();
@@ -94,29 +101,57 @@ describe('the early start', () => {
     expect(await processesWith(MARKER)).toEqual([]);
   });
 
-  it('ends a server started early that nothing uses: a usage error, --help', async () => {
-    const usage = await call('call', 'echo.echo', 'text');
+  it('starts nothing for a command line the CLI refuses: a usage error, --help', async () => {
+    writeConfig();
+    const starts = (): number =>
+      fs.existsSync(startLog) ? fs.readFileSync(startLog, 'utf8').split('\n').length - 1 : 0;
+    await call('list', 'servers');
+    expect(await call('call', 'logged.echo', 'text=one')).toMatchObject({ exitCode: 0, stdout: 'one\n' });
+    expect(starts()).toBe(1);
+
+    const usage = await call('call', 'logged.echo', 'text');
     expect(usage.exitCode).toBe(1);
     expect(usage.stderr).toContain('"text" is not an argument');
-    expect(await processesWith(MARKER)).toEqual([]);
-    const help = await call('call', 'echo.echo', '--help');
+    const unknown = await call('call', 'logged.echo', 'text=two', '--bogus');
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr).toContain("unknown option '--bogus'");
+    const badTimeout = await call('-t', 'soon', 'call', 'logged.echo', 'text=two');
+    expect(badTimeout.exitCode).toBe(1);
+    expect(badTimeout.stderr).toContain('expected a whole number of milliseconds');
+    const help = await call('call', 'logged.echo', '--help');
     expect(help.exitCode).toBe(0);
     expect(help.stdout).toContain('Usage:');
+    expect(starts()).toBe(1);
     expect(await processesWith(MARKER)).toEqual([]);
   });
 
-  it('ends what a server started early put in a session of its own, taken over or not', async () => {
+  it('ends what a server started early put in a session of its own', async () => {
     writeConfig();
     await call('list', 'servers');
     const used = await call('call', 'setsid.echo', 'text=six');
     expect(used).toMatchObject({ exitCode: 0, stdout: 'six\n' });
     expect(used.stderr).toContain(`server setsid: ${TAKEN_OVER}`);
-    const unused = await call('call', 'setsid.echo', 'text');
-    expect(unused.exitCode).toBe(1);
     const grandchildPid = Number(/grandchild pid (\d+)/.exec(String(used.stderr))?.[1]);
     expect(grandchildPid).toBeGreaterThan(0);
     await waitFor(() => isGone(grandchildPid), 3_000, `grandchild ${grandchildPid} to be gone`);
-    // The unused one is ended before anyone reads its stderr: its grandchild is found by the marker it carries.
+    await waitFor(async () => (await processesWith(MARKER)).length === 0, 3_000, 'no process with the marker');
+  });
+
+  it('ends a server started early when Ctrl-C comes before the host took it over, or after', async () => {
+    writeConfig();
+    await call('list', 'servers');
+    const before = fs.existsSync(startLog) ? fs.readFileSync(startLog, 'utf8').length : 0;
+    const running = call('call', 'logged.echo', 'text=seven');
+    // The server's start is noted by its shell before the CLI has loaded: usually the host has not taken it over yet
+    // (then the CLI's entry ends it unused), else the host ends it. Either way nothing is left and the exit is 130.
+    await waitFor(
+      async () => fs.existsSync(startLog) && fs.readFileSync(startLog, 'utf8').length > before,
+      5_000,
+      'the early start',
+    );
+    running.kill('SIGINT');
+    const interrupted = await running;
+    expect([130, 0]).toContain(interrupted.exitCode);
     await waitFor(async () => (await processesWith(MARKER)).length === 0, 3_000, 'no process with the marker');
   });
 

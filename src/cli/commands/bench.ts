@@ -5,24 +5,18 @@
  */
 
 import { setMaxListeners } from 'node:events';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import type { ReplicaStats } from '../../host/server-pool.js';
 import { loadArgsOption, parseAssignments, toolArguments } from '../args.js';
 import { runLoad } from '../bench-runner.js';
 import type { LoadReport } from '../bench-runner.js';
+import { COMMANDS } from '../command-line.js';
 import type { CliContext } from '../context.js';
 import { EXIT_CODE } from '../exit-codes.js';
 import { formatMs, renderTable } from '../render.js';
 import type { Cell } from '../render.js';
 import { parseTarget } from '../targets.js';
-import { ARGS_OPTION_HELP } from './call.js';
-
-export const DEFAULT_REQUESTS = 1000;
-export const DEFAULT_CONCURRENCY = 16;
-/** Latencies are kept in memory (8 bytes each): this bounds that to 80 MB. */
-export const MAX_REQUESTS = 10_000_000;
-/** More calls in flight than this measures the host's queueing rather than the server. */
-export const MAX_CONCURRENCY = 10_000;
+import { checkedNumber } from '../option-values.js';
 
 /** Node's warning threshold for listeners on one signal, kept as headroom for listeners other than the calls'. */
 const DEFAULT_SIGNAL_LISTENERS = 10;
@@ -46,14 +40,18 @@ export interface BenchDocument {
 }
 
 export function createBenchCommand(ctx: CliContext): Command {
+  const {
+    arguments: [tool, tokens],
+    options: { requests, concurrency, warmup, args },
+  } = COMMANDS.bench;
   return new Command('bench')
     .description('load-test a tool: C calls in flight until N are done; throughput, latency, errors')
-    .argument('<server.tool>', 'the tool, as SERVER.TOOL')
-    .argument('[arguments...]', 'key=value, key:=JSON, nested a.b=value (typed as for call)')
-    .option('--requests <n>', 'calls to measure', countParser(1, MAX_REQUESTS), DEFAULT_REQUESTS)
-    .option('--concurrency <n>', 'calls kept in flight', countParser(1, MAX_CONCURRENCY), DEFAULT_CONCURRENCY)
-    .option('--warmup <n>', 'calls made first, not measured (default: the concurrency)', countParser(0, MAX_REQUESTS))
-    .option('--args <json>', ARGS_OPTION_HELP)
+    .argument(tool.name, tool.description)
+    .argument(tokens.name, tokens.description)
+    .option(requests.flags, requests.description, checkedNumber(requests), requests.defaultValue)
+    .option(concurrency.flags, concurrency.description, checkedNumber(concurrency), concurrency.defaultValue)
+    .option(warmup.flags, warmup.description, checkedNumber(warmup))
+    .option(args.flags, args.description)
     .addHelpText(
       'after',
       `
@@ -222,16 +220,6 @@ function printReport(ctx: CliContext, target: string, report: LoadReport, docume
 }
 
 /** A commander parser for a whole number in [min, max]. */
-function countParser(min: number, max: number): (value: string) => number {
-  return (value) => {
-    const count = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-    if (!(count >= min && count <= max)) {
-      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max.toLocaleString('en-US')}`);
-    }
-    return count;
-  };
-}
-
 function round(value: number, decimals: number): number {
   const factor = 10 ** decimals;
   return Math.round(value * factor) / factor;

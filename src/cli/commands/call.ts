@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { McpHostError } from '../../protocol/errors.js';
 import type { CallToolResult } from '../../protocol/types.js';
 import { loadArgsOption, parseAssignments, toolArguments } from '../args.js';
+import { COMMANDS } from '../command-line.js';
 import type { CliContext } from '../context.js';
 import { EXIT_CODE } from '../exit-codes.js';
 import { renderContent } from '../render.js';
@@ -15,17 +16,17 @@ export interface ContentCommandOptions {
   out?: string;
 }
 
-export const ARGS_OPTION_HELP = 'the whole arguments object: JSON text, @file.json, or - to read stdin';
-export const OUT_OPTION_HELP =
-  'directory for images, audio and blobs (default: a new one in ~/.cache/mcp-host/files, removed after 7 days)';
-
 export function createCallCommand(ctx: CliContext): Command {
+  const {
+    arguments: [tool, tokens],
+    options,
+  } = COMMANDS.call;
   return new Command('call')
     .description('call a tool; key=value pairs are typed by its input schema, key:=JSON passes raw JSON')
-    .argument('<server.tool>', 'the tool, as SERVER.TOOL')
-    .argument('[arguments...]', 'key=value, key:=JSON, nested a.b=value')
-    .option('--args <json>', ARGS_OPTION_HELP)
-    .option('--out <dir>', OUT_OPTION_HELP)
+    .argument(tool.name, tool.description)
+    .argument(tokens.name, tokens.description)
+    .option(options.args.flags, options.args.description)
+    .option(options.out.flags, options.out.description)
     .addHelpText(
       'after',
       `

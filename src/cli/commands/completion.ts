@@ -4,13 +4,15 @@ import { Argument, Command } from 'commander';
 import type { Option } from 'commander';
 import { SHELLS, completionScript } from '../completion-scripts.js';
 import type { CompletionSpec, OptionSpec, Shell } from '../completion-scripts.js';
+import { COMMANDS } from '../command-line.js';
 import type { CliContext } from '../context.js';
 import { EXIT_CODE } from '../exit-codes.js';
 
 export function createCompletionCommand(ctx: CliContext): Command {
+  const [shell] = COMMANDS.completion.arguments;
   return new Command('completion')
     .description('print a shell completion script (commands, options, and server, tool and prompt names)')
-    .addArgument(new Argument('<shell>', 'the shell').choices(SHELLS))
+    .addArgument(new Argument(shell.name, shell.description).choices(SHELLS))
     .addHelpText(
       'after',
       `

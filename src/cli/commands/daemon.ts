@@ -6,7 +6,7 @@
 
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Argument, Command, InvalidArgumentError } from 'commander';
+import { Argument, Command } from 'commander';
 import { requestControl } from '../daemon/control.js';
 import { launchDaemon, waitForExit } from '../daemon/launch.js';
 import { daemonPaths } from '../daemon/paths.js';
@@ -15,8 +15,9 @@ import type { DaemonStatus } from '../daemon/wire.js';
 import { packageFile } from '../../host/package-info.js';
 import { McpHostError } from '../../protocol/errors.js';
 import type { CliContext, CliIo } from '../context.js';
-import { DAEMON_COMMAND, scanArguments } from '../fast-path.js';
+import { COMMANDS, DAEMON_COMMAND, preParse } from '../command-line.js';
 import { EXIT_CODE } from '../exit-codes.js';
+import { checkedNumber } from '../option-values.js';
 import { formatMs, renderTable } from '../render.js';
 import type { Cell } from '../render.js';
 
@@ -46,15 +47,15 @@ const EXIT_NOT_RUNNING = 1;
 export type RunCli = (args: readonly string[], io: CliIo) => Promise<number>;
 
 export function createDaemonCommand(ctx: CliContext, runCli: RunCli): Command {
+  const {
+    arguments: [action],
+    options: { idleTimeout, foreground },
+  } = COMMANDS.daemon;
   return new Command(DAEMON_COMMAND)
     .description('keep the servers running in the background so commands skip their start-up: start, stop, status')
-    .addArgument(new Argument('<action>', 'start, stop or status').choices(ACTIONS))
-    .option(
-      '--idle-timeout <ms>',
-      'start: stop after this long without a command, 0 for never (default: 600000)',
-      parseIdleTimeout,
-    )
-    .option('--foreground', 'start: run the daemon in this process, logging to stderr, until it stops')
+    .addArgument(new Argument(action.name, action.description).choices(ACTIONS))
+    .option(idleTimeout.flags, idleTimeout.description, checkedNumber(idleTimeout))
+    .option(foreground.flags, foreground.description)
     .addHelpText(
       'after',
       `
@@ -178,7 +179,7 @@ async function runForeground(ctx: CliContext, options: DaemonOptions, runCli: Ru
     idleTimeoutMs: options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_MS,
     // A daemon command sent by hand (the warm path never sends one) would nest a daemon in this one.
     runCommand: (args, io) => {
-      if (scanArguments(args).command !== DAEMON_COMMAND) return runCli(args, io);
+      if (preParse(args).command !== DAEMON_COMMAND) return runCli(args, io);
       io.stderr.write('error: mcp-host daemon commands cannot run inside the daemon\n');
       return Promise.resolve(EXIT_CODE.USAGE);
     },
@@ -269,11 +270,6 @@ function formatDuration(ms: number): string {
   if (h > 0) return `${h} h ${m} m`;
   if (m > 0) return `${m} m ${s} s`;
   return `${s} s`;
-}
-
-function parseIdleTimeout(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number of milliseconds (0 for never)');
-  return Number(value);
 }
 
 /** `bin/mcp-host.js` of this installation, which the daemon runs as. */

@@ -2,6 +2,7 @@
 
 import { Command } from 'commander';
 import type { ServerDescription, Settled } from '../../host/host.js';
+import { COMMANDS } from '../command-line.js';
 import type { CliContext } from '../context.js';
 import { EXIT_CODE } from '../exit-codes.js';
 import { firstLine, renderTable } from '../render.js';
@@ -9,9 +10,10 @@ import type { Cell } from '../render.js';
 import { selectServers } from '../targets.js';
 
 export function createDiscoverCommand(ctx: CliContext): Command {
+  const [servers] = COMMANDS.discover.arguments;
   return new Command('discover')
     .description('start servers in parallel and show each one’s tools, resources, templates and prompts')
-    .argument('[servers...]', 'servers to discover (default: every enabled server)')
+    .argument(servers.name, servers.description)
     .action(
       ctx.action(async (requested: string[]) =>
         ctx.withHost(async (host) => {

@@ -5,6 +5,7 @@ import type { ConnectedServer, Host } from '../../host/host.js';
 import { closestNames, didYouMean } from '../../protocol/did-you-mean.js';
 import { McpHostError } from '../../protocol/errors.js';
 import type { Prompt, Resource, ResourceTemplate, Tool } from '../../protocol/types.js';
+import { COMMANDS } from '../command-line.js';
 import type { CliContext } from '../context.js';
 import { EXIT_CODE } from '../exit-codes.js';
 import { firstLine, renderTable } from '../render.js';
@@ -22,11 +23,15 @@ interface ListOptions {
 type Item = (Tool | Resource | ResourceTemplate | Prompt) & { server: string };
 
 export function createListCommand(ctx: CliContext): Command {
+  const {
+    arguments: [kind, servers],
+    options: { names },
+  } = COMMANDS.list;
   return new Command('list')
     .description('list tools, resources, resource templates, prompts or configured servers')
-    .addArgument(new Argument('<kind>', 'what to list').choices(KINDS))
-    .argument('[servers...]', 'only these servers (default: every enabled server)')
-    .option('--names', 'print only names, one per line (server.tool, URIs, server.prompt, server names)')
+    .addArgument(new Argument(kind.name, kind.description).choices(KINDS))
+    .argument(servers.name, servers.description)
+    .option(names.flags, names.description)
     .action(
       ctx.action(async (kind: Kind, requested: string[], options: ListOptions) => {
         if (kind === 'servers') return listServers(ctx, requested, options);

@@ -5,6 +5,7 @@
 
 import { Command } from 'commander';
 import type { ReplicaPing, Settled } from '../../host/host.js';
+import { COMMANDS } from '../command-line.js';
 import type { CliContext } from '../context.js';
 import { EXIT_CODE } from '../exit-codes.js';
 import { formatMs, renderTable } from '../render.js';
@@ -39,9 +40,10 @@ interface ServerJson {
 }
 
 export function createPingCommand(ctx: CliContext): Command {
+  const [servers] = COMMANDS.ping.arguments;
   return new Command('ping')
     .description('start servers (every replica) and measure each one’s ping round trip (exit 3 if any is unhealthy)')
-    .argument('[servers...]', 'servers to ping (default: every enabled server)')
+    .argument(servers.name, servers.description)
     .action(
       ctx.action(async (requested: string[]) =>
         ctx.withHost(async (host) => {

@@ -6,21 +6,25 @@ import { closestNames, didYouMean } from '../../protocol/did-you-mean.js';
 import { McpHostError } from '../../protocol/errors.js';
 import type { Prompt } from '../../protocol/types.js';
 import { assertArgumentsMatch, buildArguments, loadArgsOption, parseAssignments } from '../args.js';
+import { COMMANDS } from '../command-line.js';
 import type { CliContext } from '../context.js';
 import { EXIT_CODE } from '../exit-codes.js';
 import type { JsonSchema } from '../json-schema.js';
 import { renderContent } from '../render.js';
 import { parseTarget } from '../targets.js';
-import { ARGS_OPTION_HELP, OUT_OPTION_HELP } from './call.js';
 import type { ContentCommandOptions } from './call.js';
 
 export function createPromptCommand(ctx: CliContext): Command {
+  const {
+    arguments: [promptArgument, tokens],
+    options,
+  } = COMMANDS.prompt;
   return new Command('prompt')
     .description('get a prompt’s messages; arguments are key=value strings')
-    .argument('<server.prompt>', 'the prompt, as SERVER.PROMPT')
-    .argument('[arguments...]', 'key=value')
-    .option('--args <json>', ARGS_OPTION_HELP)
-    .option('--out <dir>', OUT_OPTION_HELP)
+    .argument(promptArgument.name, promptArgument.description)
+    .argument(tokens.name, tokens.description)
+    .option(options.args.flags, options.args.description)
+    .option(options.out.flags, options.out.description)
     .action(
       ctx.action(async (targetText: string, tokens: string[], options: ContentCommandOptions) => {
         const { server, name } = parseTarget(targetText, 'prompt');

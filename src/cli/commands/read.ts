@@ -4,17 +4,21 @@ import { Command } from 'commander';
 import type { Host } from '../../host/host.js';
 import { closestNames, didYouMean } from '../../protocol/did-you-mean.js';
 import { McpHostError, MCP_ERROR } from '../../protocol/errors.js';
+import { COMMANDS } from '../command-line.js';
 import type { CliContext } from '../context.js';
 import { EXIT_CODE } from '../exit-codes.js';
 import { renderResourceContents } from '../render.js';
-import { OUT_OPTION_HELP } from './call.js';
 
 export function createReadCommand(ctx: CliContext): Command {
+  const {
+    arguments: [serverArgument, uriArgument],
+    options,
+  } = COMMANDS.read;
   return new Command('read')
     .description('read a resource; text is printed as is, binary contents are saved to files')
-    .argument('<server>', 'the server')
-    .argument('<uri>', 'the resource URI, e.g. kitchen://menu or file:///tmp/a.txt')
-    .option('--out <dir>', OUT_OPTION_HELP)
+    .argument(serverArgument.name, serverArgument.description)
+    .argument(uriArgument.name, uriArgument.description)
+    .option(options.out.flags, options.out.description)
     .action(
       ctx.action(async (server: string, uri: string, options: { out?: string }) =>
         ctx.withHost(async (host) => {

@@ -1,6 +1,7 @@
 /** `mcp-host schema SERVER.TOOL`: a tool's arguments as a usage line, a table, and the raw schema. */
 
 import { Command } from 'commander';
+import { COMMANDS } from '../command-line.js';
 import type { CliContext } from '../context.js';
 import { EXIT_CODE } from '../exit-codes.js';
 import type { JsonSchema } from '../json-schema.js';
@@ -10,9 +11,10 @@ import { parseTarget } from '../targets.js';
 import { summarizeFields, usageLine } from '../usage.js';
 
 export function createSchemaCommand(ctx: CliContext): Command {
+  const [tool] = COMMANDS.schema.arguments;
   return new Command('schema')
     .description('show how to call a tool: its usage line, its arguments and its raw input schema')
-    .argument('<server.tool>', 'the tool, as SERVER.TOOL')
+    .argument(tool.name, tool.description)
     .action(
       ctx.action(async (targetText: string) => {
         const { server, name: tool } = parseTarget(targetText, 'tool');

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanGlobalFlags } from '../../../src/cli/context.js';
+import { preParse } from '../../../src/cli/command-line.js';
+import { globalFlags } from '../../../src/cli/context.js';
 import { routeToDaemon } from '../../../src/cli/fast-path.js';
 import { findConfigPath } from '../../../src/host/config-location.js';
 import { locateConfig } from '../../../src/host/config.js';
@@ -35,13 +36,13 @@ afterAll(() => {
 const env = (): NodeJS.ProcessEnv => ({ HOME: home, XDG_RUNTIME_DIR: '/run/user/1000' });
 
 function routed(args: string[], environment: NodeJS.ProcessEnv = env()) {
-  const route = routeToDaemon(args, environment, cwd, 'linux');
+  const route = routeToDaemon(preParse(args), environment, cwd, 'linux');
   if (!route.isRouted) throw new Error(`expected a route for ${args.join(' ')}, got: ${route.reason}`);
   return route;
 }
 
 function reason(args: string[], environment: NodeJS.ProcessEnv = env(), platform: NodeJS.Platform = 'linux') {
-  const route = routeToDaemon(args, environment, cwd, platform);
+  const route = routeToDaemon(preParse(args), environment, cwd, platform);
   return route.isRouted ? undefined : route.reason;
 }
 
@@ -95,13 +96,13 @@ describe('routeToDaemon', () => {
   });
 
   it('reads the global flags the CLI reports by, grouped or not, as the one pre-parse of every path', () => {
-    expect(scanGlobalFlags(['-qv', 'call', 'a.b'])).toEqual({
+    expect(globalFlags(preParse(['-qv', 'call', 'a.b']))).toEqual({
       isJson: false,
       isQuiet: true,
       isVerbose: true,
       isColorDisabled: false,
     });
-    expect(scanGlobalFlags(['--json', '--no-color', 'call', 'a.b', '--', '--quiet'])).toEqual({
+    expect(globalFlags(preParse(['--json', '--no-color', 'call', 'a.b', '--', '--quiet']))).toEqual({
       isJson: true,
       isQuiet: false,
       isVerbose: false,
@@ -131,7 +132,7 @@ describe('routeToDaemon', () => {
     fs.writeFileSync(path.join(cwd, 'named.json'), '{}');
     for (const { environment, at } of cases) {
       const located = locateConfig({ env: environment, cwd: at });
-      const route = routeToDaemon(['call', 'a.b'], environment, at, 'linux');
+      const route = routeToDaemon(preParse(['call', 'a.b']), environment, at, 'linux');
       expect(route.isRouted && route.paths.configPath).toBe(located.path);
     }
     expect(reason(['call', 'a.b'], { XDG_RUNTIME_DIR: '/run/user/1000' })).toBeUndefined();
@@ -142,7 +143,7 @@ describe('routeToDaemon', () => {
     expect(findConfigPath({ env: { APPDATA: appData }, cwd: dir, platform: 'win32' })).toBe(
       path.join(appData, 'mcp-host', 'config.json'),
     );
-    const nowhere = routeToDaemon(['call', 'a.b'], { HOME: path.join(dir, 'nobody') }, dir, 'linux');
+    const nowhere = routeToDaemon(preParse(['call', 'a.b']), { HOME: path.join(dir, 'nobody') }, dir, 'linux');
     expect(nowhere).toMatchObject({ isRouted: false, reason: 'no config file found' });
   });
 });

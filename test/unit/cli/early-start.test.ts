@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { preParse } from '../../../src/cli/command-line.js';
 import { startEarly } from '../../../src/cli/early-start.js';
 import type { EarlyServer } from '../../../src/cli/early-start.js';
 import { isStamped, stampValid } from '../../../src/cli/config-stamp.js';
@@ -36,7 +37,7 @@ function attempt(config: object, args: string[], options: { isStamped?: boolean;
   const text = JSON.stringify(config);
   fs.writeFileSync(configPath, text);
   if (options.isStamped ?? true) stampValid(configPath, text, env);
-  const early = startEarly(args, env, dir, options.platform ?? 'linux');
+  const early = startEarly(preParse(args), env, dir, options.platform ?? 'linux');
   if (early) started.push(early);
   return early;
 }
@@ -62,6 +63,31 @@ describe('startEarly', () => {
     expect(attempt({ mcpServers: { echo: guarded } }, ['call', 'echo.echo', 'text=hi'])?.server).toBe('echo');
   });
 
+  it('starts nothing for a command line the CLI refuses before it would start a server', () => {
+    const refused = [
+      ['call', 'echo.echo', 'text'],
+      ['call', 'echo.echo', '=hi'],
+      ['call', 'echo.echo', '--bogus'],
+      ['call', 'echo.echo', '--help'],
+      ['-h', 'call', 'echo.echo'],
+      ['call', 'echo.echo', '-t', 'soon'],
+      ['call', 'echo.echo', '--args'],
+      ['call', 'echo.echo', '--args', '[1]'],
+      ['call', 'echo.echo', '--args', '{bad'],
+      ['call', 'echo'],
+      ['call', 'echo.'],
+      ['prompt', 'echo.greet', 'name'],
+      ['read', 'echo'],
+      ['schema', 'echo.echo', 'extra'],
+      // Read by the CLI, after the early start: so not started early at all.
+      ['call', 'echo.echo', '--args', '@arguments.json'],
+      ['call', 'echo.echo', '--args', '-'],
+    ];
+    for (const args of refused) expect(attempt({ mcpServers: { echo } }, args), args.join(' ')).toBeUndefined();
+    const accepted = ['call', 'echo.echo', '--args', '{"text":"hi"}', '-t', '5000', 'text=ho', '--', 'n=-1'];
+    expect(attempt({ mcpServers: { echo } }, accepted)?.server).toBe('echo');
+  });
+
   it('finds the server of read, prompt and schema, past global options, in either config section', () => {
     expect(attempt({ servers: { echo } }, ['-c', configPath, 'read', 'echo', 'x://y'])?.server).toBe('echo');
     expect(attempt({ mcpServers: { echo } }, ['--json', 'prompt', 'echo.greet'])?.server).toBe('echo');
@@ -72,7 +98,7 @@ describe('startEarly', () => {
     expect(attempt({ mcpServers: { echo } }, ['call', 'echo.echo'], { isStamped: false })).toBeUndefined();
     stampValid(configPath, '{"mcpServers": {}}', env);
     expect(isStamped(configPath, fs.readFileSync(configPath, 'utf8'), env)).toBe(false);
-    expect(startEarly(['call', 'echo.echo'], env, dir, 'linux')).toBeUndefined();
+    expect(startEarly(preParse(['call', 'echo.echo']), env, dir, 'linux')).toBeUndefined();
   });
 
   it('starts nothing for other commands, other servers, or servers the host would not start at once', () => {
