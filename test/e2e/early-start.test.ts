@@ -145,7 +145,7 @@ describe('the early start', () => {
     // The server's start is noted by its shell before the CLI has loaded: usually the host has not taken it over yet
     // (then the CLI's entry ends it unused), else the host ends it. Either way nothing is left and the exit is 130.
     await waitFor(
-      async () => fs.existsSync(startLog) && fs.readFileSync(startLog, 'utf8').length > before,
+      () => Promise.resolve(fs.existsSync(startLog) && fs.readFileSync(startLog, 'utf8').length > before),
       5_000,
       'the early start',
     );
