@@ -9,7 +9,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLIDING_PREFIX, INVALID_NAME, VALID_NAME } from '../fixtures/config-collision.js';
-import { Workspace, fixture, isGone, killProcessesWith, mcpHost, processesWith, waitFor } from './mcp-host.js';
+import {
+  WAIT_LIMIT_MS,
+  Workspace,
+  fixture,
+  isGone,
+  killProcessesWith,
+  mcpHost,
+  processesWith,
+  waitFor,
+} from './mcp-host.js';
 
 /** On the command line of every server this suite starts, so `ps` finds them (and only them). */
 const MARKER = `mcp-host-e2e-early-${randomUUID()}`;
@@ -115,9 +124,9 @@ describe('the early start', () => {
     expect(unused.exitCode).toBe(1);
     const grandchildPid = Number(/grandchild pid (\d+)/.exec(String(used.stderr))?.[1]);
     expect(grandchildPid).toBeGreaterThan(0);
-    await waitFor(() => isGone(grandchildPid), 3_000, `grandchild ${grandchildPid} to be gone`);
+    await waitFor(() => isGone(grandchildPid), WAIT_LIMIT_MS, `grandchild ${grandchildPid} to be gone`);
     // The unused one is ended before anyone reads its stderr: its grandchild is found by the marker it carries.
-    await waitFor(async () => (await processesWith(MARKER)).length === 0, 3_000, 'no process with the marker');
+    await waitFor(async () => (await processesWith(MARKER)).length === 0, WAIT_LIMIT_MS, 'no process with the marker');
   });
 
   it('starts nothing early for a disabled server, and the CLI says it is disabled', async () => {
