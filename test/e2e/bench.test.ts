@@ -4,7 +4,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Workspace, fixture, killProcessesWith, mcpHost, parseJson, processesWith, waitFor } from './mcp-host.js';
+import {
+  Workspace,
+  fixture,
+  killProcessesWith,
+  mcpHost,
+  outputContaining,
+  parseJson,
+  processesWith,
+} from './mcp-host.js';
 import type { BenchDocument } from '../../src/cli/commands/bench.js';
 
 /** On the command line of every server this suite starts, so `ps` finds them (and only them). */
@@ -60,14 +68,18 @@ describe('bench over replicas', () => {
     expect(document.requestsPerSecond).toBeGreaterThan(0);
   });
 
+  // About 1 s on a 2-core machine. A run that has gone badly wrong (a hang, a call waiting on a timer) is ended by
+  // mcpHost's limit on a run, and fails for its missing exit code; how fast it is, is the bench's to say.
   it('makes 10,000 calls at concurrency 64 without an error', async () => {
-    const started = Date.now();
     const { exitCode, document } = await bench(['trio.counter_uncached', '--requests', '10000', '--concurrency', '64']);
     expect(exitCode).toBe(0);
     expect(document).toMatchObject({ requests: 10_000, concurrency: 64, errors: {} });
     expect(servedInTotal(document)).toBe(10_000);
-    // About 1 s on a 2-core machine; the bound only catches a run that has gone badly wrong.
-    expect(Date.now() - started).toBeLessThan(15_000);
+    // Nothing went wrong along the way either: every replica served, and none was restarted.
+    for (const replica of document.replicas) {
+      expect(replica.completed, `replica ${replica.replica}'s share`).toBeGreaterThan(0);
+      expect(replica.restarts).toBe(0);
+    }
   });
 });
 
@@ -140,9 +152,7 @@ describe('bench interrupted', () => {
       { cwd },
     );
     // The server announces each call as it arrives (shown by --verbose): the measured calls are under way.
-    let stderr = '';
-    running.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await waitFor(() => Promise.resolve(stderr.includes('slow: waiting 30000 ms')), 10_000, 'the first call');
+    await outputContaining(running.stderr, 'slow: waiting 30000 ms');
     running.kill('SIGINT');
     const result = await running;
     expect(result.exitCode).toBe(130);

@@ -9,7 +9,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLIDING_PREFIX, INVALID_NAME, VALID_NAME } from '../fixtures/config-collision.js';
-import { Workspace, fixture, isGone, killProcessesWith, mcpHost, processesWith, waitFor } from './mcp-host.js';
+import {
+  WAIT_LIMIT_MS,
+  Workspace,
+  fixture,
+  isGone,
+  killProcessesWith,
+  mcpHost,
+  processesWith,
+  waitFor,
+} from './mcp-host.js';
 
 /** On the command line of every server this suite starts, so `ps` finds them (and only them). */
 const MARKER = `mcp-host-e2e-early-${randomUUID()}`;
@@ -133,8 +142,8 @@ describe('the early start', () => {
     expect(used.stderr).toContain(`server setsid: ${TAKEN_OVER}`);
     const grandchildPid = Number(/grandchild pid (\d+)/.exec(String(used.stderr))?.[1]);
     expect(grandchildPid).toBeGreaterThan(0);
-    await waitFor(() => isGone(grandchildPid), 3_000, `grandchild ${grandchildPid} to be gone`);
-    await waitFor(async () => (await processesWith(MARKER)).length === 0, 3_000, 'no process with the marker');
+    await waitFor(() => isGone(grandchildPid), WAIT_LIMIT_MS, `grandchild ${grandchildPid} to be gone`);
+    await waitFor(async () => (await processesWith(MARKER)).length === 0, WAIT_LIMIT_MS, 'no process with the marker');
   });
 
   it('ends a server started early when Ctrl-C comes before the host took it over, or after', async () => {
@@ -146,13 +155,13 @@ describe('the early start', () => {
     // (then the CLI's entry ends it unused), else the host ends it. Either way nothing is left and the exit is 130.
     await waitFor(
       () => Promise.resolve(fs.existsSync(startLog) && fs.readFileSync(startLog, 'utf8').length > before),
-      5_000,
+      WAIT_LIMIT_MS,
       'the early start',
     );
     running.kill('SIGINT');
     const interrupted = await running;
     expect([130, 0]).toContain(interrupted.exitCode);
-    await waitFor(async () => (await processesWith(MARKER)).length === 0, 3_000, 'no process with the marker');
+    await waitFor(async () => (await processesWith(MARKER)).length === 0, WAIT_LIMIT_MS, 'no process with the marker');
   });
 
   it('starts nothing early for a disabled server, and the CLI says it is disabled', async () => {

@@ -6,8 +6,10 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import type { Options, ResultPromise } from 'execa';
+import { expect } from 'vitest';
 import { REPO_ROOT } from '../helpers/stdio-server.js';
 
 export const BIN = path.join(REPO_ROOT, 'bin/mcp-host.js');
@@ -44,11 +46,13 @@ export interface RunOptions {
   cwd: string;
   env?: Record<string, string>;
   input?: string;
+  /** Options for node itself, before the script (`--import` of a probe). */
+  nodeArgs?: readonly string[];
 }
 
 /** Starts `node bin/mcp-host.js ...args`; await it for `{ exitCode, stdout, stderr }`. Never rejects on exit codes. */
 export function mcpHost(args: readonly string[], options: RunOptions): ResultPromise<Options & { reject: false }> {
-  return execa(process.execPath, [BIN, ...args], {
+  return execa(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], {
     cwd: options.cwd,
     // HOME in the workspace: the user's ~/.config/mcp-host is never read. The runtime directory too (daemons, notes
     // of validated configs), so that a run leaves nothing outside the workspace.
@@ -92,13 +96,39 @@ export async function killProcessesWith(marker: string): Promise<void> {
   }
 }
 
-/** Polls until `check` holds, every 25 ms, for at most `timeoutMs`. */
+/**
+ * A limit for `waitFor` that is not a claim about speed: it only ends a test whose condition never comes (with a
+ * message naming it) before the test's own timeout does. A killed orphan, for one, stays a zombie until init
+ * reaps it, which some inits do only every second or two, and later on a loaded machine.
+ */
+export const WAIT_LIMIT_MS = 20_000;
+
+/**
+ * Waits until `check` holds, asking every 25 ms, for at most `timeoutMs` (for what another process makes true,
+ * with no event to wait on). Prefer WAIT_LIMIT_MS: a tight limit races the machine's load.
+ */
 export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  await expect.poll(check, { timeout: timeoutMs, interval: 25, message: `waiting for ${what}` }).toBe(true);
+}
+
+/** Resolves once `text` has appeared on `stream` (a run's stdout or stderr); rejects if the stream ends first. */
+export function outputContaining(stream: Readable | null | undefined, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!stream) return reject(new Error(`no stream to wait for ${JSON.stringify(text)} on`));
+    let seen = '';
+    const onData = (chunk: Buffer | string): void => {
+      // Keeps only what a match across chunks can need.
+      seen = (seen + chunk.toString()).slice(-(text.length + 64 * 1024));
+      if (!seen.includes(text)) return;
+      stream.off('data', onData).off('end', onEnd);
+      resolve();
+    };
+    const onEnd = (): void => {
+      stream.off('data', onData);
+      reject(new Error(`the output ended without ${JSON.stringify(text)}`));
+    };
+    stream.on('data', onData).once('end', onEnd);
+  });
 }
 
 /** A process id is gone when signalling it fails with ESRCH, or it is a zombie waiting for init to reap it. */

@@ -112,14 +112,16 @@ describe('Host', () => {
   it('closes every server, grandchildren included, quickly', async () => {
     const host = makeHost({ family: node('grandchild'), sink: node('kitchen-sink') });
     const [family, sink] = await Promise.all([host.connect('family'), host.connect('sink')]);
-    await expect.poll(() => family.stderrTail().join('\n')).toMatch(/grandchild pid \d+/);
+    await expect.poll(() => family.stderrTail().join('\n'), { timeout: 20_000 }).toMatch(/grandchild pid \d+/);
     const grandchild = Number(/grandchild pid (\d+)/.exec(family.stderrTail().join('\n'))![1]);
-    const startedAt = Date.now();
-    await host.closeAll();
-    expect(Date.now() - startedAt).toBeLessThan(2_000);
+    // Quickly: a grace and term that outlast the test, so only the servers' own exits (on stdin end) can end this,
+    // not a wait for the grandchild that holds the family's pipes.
+    const outlastingTheTestMs = 10 * 60_000;
+    await host.closeAll({ graceMs: outlastingTheTestMs, termMs: outlastingTheTestMs });
     expect(isGone(family.pid!)).toBe(true);
     expect(isGone(sink.pid!)).toBe(true);
-    await expect.poll(() => isGone(grandchild), { timeout: 5_000 }).toBe(true);
+    // Killed at once, but a zombie until init reaps it, which some inits do only every second or two.
+    await expect.poll(() => isGone(grandchild), { timeout: 20_000 }).toBe(true);
   });
 
   it('hides denied tools from discovery and refuses them before the server is started', async () => {

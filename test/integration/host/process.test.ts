@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { serverEnvironment } from '../../../src/host/environment.js';
 import { spawnServerProcess } from '../../../src/host/server-process.js';
 import type { ServerProcess, SpawnServerOptions } from '../../../src/host/server-process.js';
@@ -67,11 +67,12 @@ function isAlive(pid: number): boolean {
 /**
  * For orphans (a grandchild, a wrapper's child): once SIGKILLed they are zombies until init reaps them, which some
  * inits do only every second or two, and a zombie still answers `kill(pid, 0)`. The server itself is reaped by us.
+ * The limit is only there to fail a test whose process never goes; a loaded machine may take its time.
  */
-async function waitUntilGone(pid: number, ms = 3_000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-  return !isAlive(pid);
+async function expectGone(pid: number): Promise<void> {
+  await expect
+    .poll(() => isAlive(pid), { timeout: 20_000, interval: 10, message: `process ${pid} is gone` })
+    .toBe(false);
 }
 
 /** The session id of a live process (Linux: /proc/<pid>/stat, after the command name, the 4th field). */
@@ -84,11 +85,24 @@ function sessionOf(pid: number): number | undefined {
   }
 }
 
-async function waitFor(check: () => boolean, ms = 3_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+/**
+ * A grace or term period longer than any test may run: a `close()` with it that resolves at all was ended by the
+ * server's exit, never by the period running out.
+ */
+const NEVER_MS = 10 * 60_000;
+
+/** The signals sent to the process group led by `pid` while `run` runs, in order (probes with signal 0 left out). */
+async function signalsToGroup<T>(pid: number, run: (signals: readonly string[]) => Promise<T>): Promise<T> {
+  const signals: string[] = [];
+  const kill = process.kill.bind(process);
+  const spy = vi.spyOn(process, 'kill').mockImplementation((target: number, signal?: string | number) => {
+    if (target === -pid && signal !== 0 && signal !== undefined) signals.push(String(signal));
+    return kill(target, signal);
+  });
+  try {
+    return await run(signals);
+  } finally {
+    spy.mockRestore();
   }
 }
 
@@ -105,10 +119,13 @@ describe('spawnServerProcess: closing', () => {
     expect(server.isRunning).toBe(true);
     const pid = server.pid!;
 
-    const startedAt = Date.now();
-    const exit = await server.close({ graceMs: 5_000, termMs: 5_000 });
+    // Only the server's own exit can end this close within the test's time: the grace period outlasts the test.
+    const exit = await signalsToGroup(pid, async (signals) => {
+      const exit = await server.close({ graceMs: NEVER_MS, termMs: NEVER_MS });
+      expect(signals).toEqual([]);
+      return exit;
+    });
 
-    expect(Date.now() - startedAt).toBeLessThan(2_000);
     expect(exit).toEqual({ exitCode: 0, signal: null });
     expect(server.isRunning).toBe(false);
     expect(isAlive(pid)).toBe(false);
@@ -116,18 +133,49 @@ describe('spawnServerProcess: closing', () => {
 
   it('kills a server that ignores SIGTERM and stdin end with SIGKILL after grace + term', async () => {
     const ready = stderrLine(/ready pid (\d+)/);
-    const server = start({ command: NODE, args: [fixture('ignore-sigterm')], onStderrLine: ready.onStderrLine });
+    const ignored = stderrLine(/ignoring SIGTERM/);
+    const server = start({
+      command: NODE,
+      args: [fixture('ignore-sigterm')],
+      onStderrLine: (line) => {
+        ready.onStderrLine(line);
+        ignored.onStderrLine(line);
+      },
+    });
     await ready.line;
+    const pid = server.pid!;
+    /** Lets every promise chain the timers started run on (setImmediate is not faked: it comes after them). */
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-    const startedAt = Date.now();
-    const exit = await server.close({ graceMs: 300, termMs: 300 });
-    const elapsedMs = Date.now() - startedAt;
+    const exit = await signalsToGroup(pid, async (signals) => {
+      // The grace and term periods on a faked clock: each ends exactly when the test moves time past it.
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      try {
+        const closing = server.close({ graceMs: 300, termMs: 300 });
+        await vi.advanceTimersByTimeAsync(299);
+        await settle();
+        expect(signals).toEqual([]);
+        expect(server.isRunning).toBe(true); // stdin has ended, and the server lives on
+        await vi.advanceTimersByTimeAsync(1);
+        await settle();
+        expect(signals).toEqual(['SIGTERM']);
+        await ignored.line; // the server got it, and lives on
+        await vi.advanceTimersByTimeAsync(299);
+        await settle();
+        expect(signals).toEqual(['SIGTERM']);
+        expect(server.isRunning).toBe(true);
+        await vi.advanceTimersByTimeAsync(1);
+        await settle();
+        expect(signals).toEqual(['SIGTERM', 'SIGKILL']);
+        return await closing;
+      } finally {
+        vi.useRealTimers();
+      }
+    });
 
     expect(exit).toEqual({ exitCode: null, signal: 'SIGKILL' });
-    expect(elapsedMs).toBeGreaterThanOrEqual(600);
-    expect(elapsedMs).toBeLessThan(600 + 1_500);
     expect(server.stderrTail()).toContain('ignore-sigterm: ignoring SIGTERM');
-    expect(isAlive(server.pid!)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
   });
 
   it('kills a grandchild that outlives the server and holds its pipes', async () => {
@@ -136,14 +184,13 @@ describe('spawnServerProcess: closing', () => {
     const [, serverPid, grandchildPid] = (await pids.line).map(Number);
     expect(isAlive(grandchildPid!)).toBe(true);
 
-    const startedAt = Date.now();
-    const exit = await server.close({ graceMs: 2_000, termMs: 2_000 });
+    // The server itself exits on stdin end; the grandchild is SIGKILLed at once rather than after grace + term,
+    // which here outlast the test: only the server's exit can have ended this close.
+    const exit = await server.close({ graceMs: NEVER_MS, termMs: NEVER_MS });
 
-    // The server itself exits on stdin end; the grandchild is SIGKILLed at once rather than after grace + term.
     expect(exit).toEqual({ exitCode: 0, signal: null });
-    expect(Date.now() - startedAt).toBeLessThan(1_500);
     expect(isAlive(serverPid!)).toBe(false);
-    expect(await waitUntilGone(grandchildPid!)).toBe(true);
+    await expectGone(grandchildPid!);
   });
 
   it('kills a grandchild that left the process group for a session of its own (setsid)', async () => {
@@ -151,13 +198,13 @@ describe('spawnServerProcess: closing', () => {
     const server = start({ command: NODE, args: [fixture('setsid-grandchild')], onStderrLine: pids.onStderrLine });
     const [, serverPid, grandchildPid] = (await pids.line).map(Number);
     // The fixture does what it claims: the grandchild runs in a session (and so a group) of its own.
-    await waitFor(() => sessionOf(grandchildPid!) === grandchildPid);
+    await expect.poll(() => sessionOf(grandchildPid!), { timeout: 20_000, interval: 10 }).toBe(grandchildPid);
     expect(sessionOf(serverPid!)).toBe(serverPid);
 
     const exit = await server.close({ graceMs: 2_000, termMs: 2_000 });
 
     expect(exit).toEqual({ exitCode: 0, signal: null });
-    expect(await waitUntilGone(grandchildPid!)).toBe(true);
+    await expectGone(grandchildPid!);
   });
 
   it('kills the inner process of an `sh -c` wrapper, not only the shell', async () => {
@@ -172,7 +219,7 @@ describe('spawnServerProcess: closing', () => {
 
     expect(exit.signal).toBe('SIGTERM'); // the shell dies of SIGTERM; its child ignores it and is SIGKILLed
     expect(isAlive(server.pid!)).toBe(false);
-    expect(await waitUntilGone(innerPid)).toBe(true);
+    await expectGone(innerPid);
   });
 
   it('stops a server that floods stdout while nobody reads it', async () => {
@@ -346,20 +393,20 @@ describe('spawnServerProcess: the host exits without closing its servers', () =>
     const { exitCode, pids } = await runHost('close');
     expect(exitCode).toBe(0);
     expect(pids).toHaveLength(5);
-    for (const pid of pids) expect(await waitUntilGone(pid)).toBe(true);
+    for (const pid of pids) await expectGone(pid);
   });
 
   it('SIGKILLs every live process group on process.exit()', async () => {
     const { exitCode, pids } = await runHost('exit');
     expect(exitCode).toBe(7);
     expect(pids).toHaveLength(5);
-    for (const pid of pids) expect(await waitUntilGone(pid)).toBe(true);
+    for (const pid of pids) await expectGone(pid);
   });
 
   it('SIGKILLs every live process group on a fatal signal, and still dies of that signal', async () => {
     const { signal, pids } = await runHost('signal');
     expect(signal).toBe('SIGTERM');
     expect(pids).toHaveLength(5);
-    for (const pid of pids) expect(await waitUntilGone(pid)).toBe(true);
+    for (const pid of pids) await expectGone(pid);
   });
 });

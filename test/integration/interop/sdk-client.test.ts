@@ -96,6 +96,7 @@ describe('official SDK client → our server framework (stdio)', () => {
     });
     await expect(call).rejects.toThrow();
     expect(progress).toEqual([1, 2, 3]);
-    await vi.waitFor(() => expect(stderr).toMatch(/count: cancelled at \d+: enough/));
+    // Written by another process, on its next step after the cancellation: the limit only fails one that never is.
+    await vi.waitFor(() => expect(stderr).toMatch(/count: cancelled at \d+: enough/), { timeout: 20_000 });
   });
 });
