@@ -5,7 +5,7 @@
  */
 
 import type { CallOptions, McpClient, McpClientOptions } from '../client/index.js';
-import { McpHostError } from '../protocol/errors.js';
+import { McpHostError } from './errors.js';
 import type { MessageTransport } from '../protocol/transport.js';
 import type { HttpServerConfig, ServerConfig, StdioServerConfig } from './config.js';
 import type { ReplicaLink } from './server-pool.js';

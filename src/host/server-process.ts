@@ -13,7 +13,7 @@ import { PassThrough } from 'node:stream';
 import type { Readable, Writable } from 'node:stream';
 import type { ChildProcess, ChildProcessWithoutNullStreams } from 'node:child_process';
 import { execa } from 'execa';
-import { McpHostError } from '../protocol/errors.js';
+import { McpHostError } from './errors.js';
 import { canScan, createProcessTag, killTaggedProcesses, tagOfChild } from './process-tag.js';
 import type { ProcessTag } from './process-tag.js';
 import { spawnOptions } from './spawn-spec.js';
