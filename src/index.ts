@@ -33,6 +33,9 @@ export { StdioTransport } from './protocol/stdio/stdio-transport.js';
 export type { StdioTransportOptions } from './protocol/stdio/stdio-transport.js';
 export { createMemoryTransportPair } from './protocol/memory/memory-transport.js';
 export type { MessageTransport, TransportSink, UnreadableInput } from './protocol/transport.js';
-export { McpHostError, WireError, isMcpHostError } from './protocol/errors.js';
-export type { McpHostErrorCode, McpHostErrorContext } from './protocol/errors.js';
+// The host's view of the local error: its codes are every code this library raises.
+export { McpHostError, isMcpHostError } from './host/errors.js';
+export type { HostErrorCode, McpHostErrorCode } from './host/errors.js';
+export { WireError } from './protocol/errors.js';
+export type { McpHostErrorContext, ProtocolErrorCode } from './protocol/errors.js';
 export { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from './protocol/versions.js';

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { describeValue } from '../protocol/describe-value.js';
-import { McpHostError } from '../protocol/errors.js';
+import { McpHostError } from './errors.js';
 import { allowedTypes, checkValue, describeTypes, isPlainObject, propertySchema, ROOT_PATH } from './json-schema.js';
 import type { JsonSchema, SchemaProblem } from './json-schema.js';
 

@@ -3,8 +3,8 @@
  * the run), nearest-rank percentiles, and failures counted by kind with one example each.
  */
 
-import { McpHostError } from '../protocol/errors.js';
-import { EXIT_CODE, INTERNAL_ERROR_CODE, exitCodeForError } from './exit-codes.js';
+import { INTERNAL_ERROR_CODE, McpHostError } from './errors.js';
+import { EXIT_CODE, exitCodeForError } from './exit-codes.js';
 
 /** The kind under which a result with `isError: true` is counted. */
 export const TOOL_ERROR_KIND = 'TOOL_ERROR';

@@ -12,10 +12,10 @@ import type { BorrowHost, LeaseHooks } from './daemon/warm-host.js';
 import type { Prestarted } from '../host/host.js';
 import type { Host } from '../host/host.js';
 import { Redactor } from '../host/redact.js';
-import { McpHostError } from '../protocol/errors.js';
-import type { McpHostErrorCode } from '../protocol/errors.js';
+import { INTERNAL_ERROR_CODE, McpHostError } from './errors.js';
+import type { FailureCode } from './errors.js';
 import type { ProgressNotificationParams } from '../protocol/types.js';
-import { EXIT_CODE, INTERNAL_ERROR_CODE, exitCodeForError } from './exit-codes.js';
+import { EXIT_CODE, exitCodeForError } from './exit-codes.js';
 import type { PreParsed } from './command-line.js';
 import type { EarlyServer } from './early-start.js';
 import { BinaryFiles, colorLevel, createChalk } from './render.js';
@@ -58,7 +58,7 @@ export interface GlobalOptions {
 
 /** How an error is reported: the stable code, the message, the facts, and the exit code. */
 export interface Failure {
-  code: McpHostErrorCode | typeof INTERNAL_ERROR_CODE;
+  code: FailureCode;
   message: string;
   details: Record<string, unknown>;
   exitCode: number;

@@ -3,7 +3,9 @@
  * Errors are classified by their `code` (and, for `SERVER_ERROR`, the JSON-RPC code), never by their message.
  */
 
-import type { McpHostError, McpHostErrorCode } from '../protocol/errors.js';
+import { JSONRPC_ERROR, MCP_ERROR } from '../protocol/errors.js';
+import type { McpHostErrorContext } from '../protocol/errors.js';
+import type { CliErrorCode } from './errors.js';
 
 export const EXIT_CODE = {
   OK: 0,
@@ -29,15 +31,11 @@ export const EXIT_CODE = {
 
 export type ExitCode = (typeof EXIT_CODE)[keyof typeof EXIT_CODE];
 
-/** The code reported for errors that are not `McpHostError`s: a bug in mcp-host, reported like a usage error. */
-export const INTERNAL_ERROR_CODE = 'INTERNAL_ERROR';
-
-/** JSON-RPC error codes a server may answer with, and what they mean to the CLI. */
-const RPC_INVALID_PARAMS = -32602;
-const RPC_METHOD_NOT_FOUND = -32601;
-const RPC_RESOURCE_NOT_FOUND = -32002;
-
-const BY_CODE: Record<Exclude<McpHostErrorCode, 'SERVER_ERROR'>, ExitCode> = {
+/**
+ * Every code of every layer and its exit code (or, for `SERVER_ERROR`, how to choose one from the error's context).
+ * A `Record` over `CliErrorCode`: a new code without an exit code fails to compile.
+ */
+const BY_CODE: Record<CliErrorCode, ExitCode | ((context: McpHostErrorContext) => ExitCode)> = {
   USAGE: EXIT_CODE.USAGE,
   CONFIG_INVALID: EXIT_CODE.CONFIG,
   SPAWN_FAILED: EXIT_CODE.SERVER_FAILED,
@@ -55,17 +53,26 @@ const BY_CODE: Record<Exclude<McpHostErrorCode, 'SERVER_ERROR'>, ExitCode> = {
   DENIED: EXIT_CODE.DENIED,
   CANCELLED: EXIT_CODE.INTERRUPTED,
   INTERNAL: EXIT_CODE.INTERNAL,
+  SERVER_ERROR: serverErrorExitCode,
 };
 
-/** The exit code for an error, by its code. */
-export function exitCodeForError(error: Pick<McpHostError, 'code' | 'context'>): ExitCode {
-  if (error.code !== 'SERVER_ERROR') return BY_CODE[error.code];
-  switch (error.context.rpcCode) {
+/**
+ * The exit code for an error, by its code. A code outside `CliErrorCode` (an `McpHostError` of someone else's
+ * making reached the CLI) is a bug of mcp-host: 70.
+ */
+export function exitCodeForError(error: { code: string; context: McpHostErrorContext }): ExitCode {
+  const exit = Object.hasOwn(BY_CODE, error.code) ? BY_CODE[error.code as CliErrorCode] : EXIT_CODE.INTERNAL;
+  return typeof exit === 'function' ? exit(error.context) : exit;
+}
+
+/** A JSON-RPC error answer, by what its code means to the CLI. */
+function serverErrorExitCode(context: McpHostErrorContext): ExitCode {
+  switch (context.rpcCode) {
     // Tool and prompt names are checked before the call, so -32602 here means the arguments were refused.
-    case RPC_INVALID_PARAMS:
+    case JSONRPC_ERROR.INVALID_PARAMS:
       return EXIT_CODE.USAGE;
-    case RPC_RESOURCE_NOT_FOUND:
-    case RPC_METHOD_NOT_FOUND:
+    case MCP_ERROR.RESOURCE_NOT_FOUND:
+    case JSONRPC_ERROR.METHOD_NOT_FOUND:
       return EXIT_CODE.NOT_FOUND;
     default:
       return EXIT_CODE.SERVER_FAILED;

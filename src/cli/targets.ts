@@ -3,7 +3,7 @@
  */
 
 import type { Host } from '../host/host.js';
-import { McpHostError } from '../protocol/errors.js';
+import { McpHostError } from './errors.js';
 
 export interface Target {
   server: string;

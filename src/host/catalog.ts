@@ -3,7 +3,7 @@
  * it. Names are `server.name`: a server name cannot contain `.` (config.ts), so the first dot splits them.
  */
 
-import { McpHostError } from '../protocol/errors.js';
+import { McpHostError } from './errors.js';
 import type { Prompt, Resource, ResourceTemplate, Tool } from '../protocol/types.js';
 
 /** The lists a server can announce a change of (`notifications/<kind>/list_changed`). */

@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { McpHostError } from '../protocol/errors.js';
+import { McpHostError } from './errors.js';
 
 /** The config file looked for in the working directory. */
 export const CONFIG_FILE_NAME = 'mcp.config.json';

@@ -21,7 +21,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod';
 import { describeValue } from '../protocol/describe-value.js';
-import { McpHostError } from '../protocol/errors.js';
+import { McpHostError } from './errors.js';
 import { locateConfig } from './config-location.js';
 import type { LoadConfigOptions } from './config-location.js';
 import { JsonTextError, lineAndColumn, parseJsonText } from './jsonc.js';

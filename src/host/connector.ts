@@ -5,7 +5,7 @@
  */
 
 import type { CallOptions, McpClient, McpClientOptions } from '../client/index.js';
-import { McpHostError } from '../protocol/errors.js';
+import { McpHostError } from './errors.js';
 import type { MessageTransport } from '../protocol/transport.js';
 import type { HttpServerConfig, ServerConfig, StdioServerConfig } from './config.js';
 import type { ReplicaLink } from './server-pool.js';
@@ -74,12 +74,16 @@ export function transportConnector<C extends ServerConfig = ServerConfig>(
   };
 }
 
-/** An error as the host reports it: an `McpHostError` that names the server. */
+/**
+ * An error as the host reports it: an `McpHostError` that names the server. Whatever the server did reaches here as
+ * an `McpHostError` already (the client and the connection classify it); anything else is an exception of our own
+ * code (or of a connector given to the host), so it is `INTERNAL`, never blamed on the server.
+ */
 export function toServerError(error: unknown, server: string): McpHostError {
   if (error instanceof McpHostError) {
     if (error.context.server === undefined) error.context.server = server;
     return error;
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new McpHostError('PROTOCOL_VIOLATION', `Server ${server}: ${message}`, { server }, { cause: error });
+  return new McpHostError('INTERNAL', `Server ${server}: ${message}`, { server }, { cause: error });
 }

@@ -6,7 +6,7 @@
 
 import path from 'node:path';
 import type { CallOptions, ClientHooks, McpClient, McpClientOptions } from '../client/index.js';
-import { McpHostError } from '../protocol/errors.js';
+import { McpHostError } from './errors.js';
 import type { InvalidMessage } from '../protocol/connection.js';
 import { NOTIFICATION } from '../protocol/methods.js';
 import { closestNames, didYouMean } from '../protocol/did-you-mean.js';

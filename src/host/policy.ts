@@ -3,7 +3,7 @@
  * discovery and a call to it is refused before anything reaches the server.
  */
 
-import { McpHostError } from '../protocol/errors.js';
+import { McpHostError } from './errors.js';
 
 export interface ToolPolicyConfig {
   allow?: string[];

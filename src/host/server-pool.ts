@@ -4,7 +4,7 @@
  */
 
 import type { McpClient } from '../client/index.js';
-import { McpHostError } from '../protocol/errors.js';
+import { McpHostError } from './errors.js';
 
 /** One running replica, as a connector makes it. */
 export interface ReplicaLink {

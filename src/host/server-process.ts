@@ -12,7 +12,7 @@ import { statSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import type { Readable, Writable } from 'node:stream';
 import type { ChildProcess, ChildProcessWithoutNullStreams } from 'node:child_process';
-import { McpHostError } from '../protocol/errors.js';
+import { McpHostError } from './errors.js';
 import { canScan, createProcessTag, killTaggedProcesses, tagOfChild } from './process-tag.js';
 import type { ProcessTag } from './process-tag.js';
 import { spawnServer } from './spawn-spec.js';

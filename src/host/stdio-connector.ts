@@ -4,7 +4,7 @@
  */
 
 import type { ChildProcess } from 'node:child_process';
-import { McpHostError, isMcpHostError } from '../protocol/errors.js';
+import { McpHostError, isMcpHostError } from './errors.js';
 import { StdioTransport } from '../protocol/stdio/stdio-transport.js';
 import type { StdioServerConfig } from './config.js';
 import { toServerError } from './connector.js';

@@ -257,14 +257,28 @@ export class McpConnection<
     });
   }
 
-  /** Sends a notification. Fails only when the connection is closed or the message cannot be sent. */
+  /**
+   * Sends a notification. Fails only when the connection is closed or the message cannot be sent, with
+   * `CONNECTION_CLOSED` (or the reason the connection closed), as a request does.
+   */
   async notify<M extends keyof OutN & string>(method: M, params: OutN[M]): Promise<void> {
     if (this.closedWith) throw this.closedWith;
     const message: JsonRpcNotification =
       params === undefined
         ? { jsonrpc: '2.0', method }
         : { jsonrpc: '2.0', method, params: params as Record<string, unknown> };
-    await this.transport.send(message);
+    try {
+      await this.transport.send(message);
+    } catch (error) {
+      // A raw stream error (EPIPE) is the connection failing, not a bug of ours: classify it here, where it is known.
+      if (error instanceof McpHostError) throw error;
+      throw (
+        this.closedWith ??
+        new McpHostError('CONNECTION_CLOSED', `Notification ${method} could not be sent: ${describeError(error)}`, {
+          method,
+        })
+      );
+    }
   }
 
   /** Serves a request method. A handler that throws `WireError` answers with that error. */

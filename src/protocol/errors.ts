@@ -1,5 +1,6 @@
 /**
- * Error codes and the local error type shared by every layer.
+ * The wire's error codes, the local error type shared by every layer, and the codes of the protocol and client
+ * layers.
  *
  * Two kinds of error exist and never mix:
  * - wire errors (`WireError`, a JSON-RPC error object with a numeric code) travel to the peer;
@@ -38,24 +39,27 @@ export class WireError extends Error {
   }
 }
 
-/** What went wrong, as a stable string. The CLI maps these to exit codes. */
-export type McpHostErrorCode =
-  | 'CONFIG_INVALID'
-  | 'USAGE'
-  | 'SERVER_NOT_FOUND'
-  | 'NOT_FOUND'
-  | 'SPAWN_FAILED'
-  | 'SERVER_EXITED'
+/**
+ * The codes the protocol and client layers raise. The layers above add their own (`HostErrorCode` in
+ * `host/errors.ts`, `CliErrorCode` in `cli/errors.ts`); the CLI maps every code of every layer to an exit code.
+ */
+export type ProtocolErrorCode =
+  /** The server's answer to `initialize` was an error, unusable, or in a protocol revision we do not speak. */
   | 'HANDSHAKE_FAILED'
+  /** No answer within the request's timeout; `notifications/cancelled` was sent. */
   | 'REQUEST_TIMEOUT'
+  /** The request was cancelled: by its signal, by the peer (for a handler), or because the host is shutting down. */
   | 'CANCELLED'
+  /** The connection closed (or could not send) before the answer came. */
   | 'CONNECTION_CLOSED'
+  /** The peer broke the protocol: a malformed result, a response nobody asked for, endless paging. */
   | 'PROTOCOL_VIOLATION'
+  /** A message over the transport's size limit; the connection was closed. */
   | 'MESSAGE_TOO_LARGE'
+  /** The server did not declare the capability the call needs. */
   | 'CAPABILITY_MISSING'
+  /** The server answered with a JSON-RPC error (`context.rpcCode`, `context.rpcData`). */
   | 'SERVER_ERROR'
-  | 'TOOL_ERROR'
-  | 'DENIED'
   /** A bug of mcp-host itself, never the peer's fault. */
   | 'INTERNAL';
 
@@ -76,11 +80,16 @@ export interface McpHostErrorContext {
   [key: string]: unknown;
 }
 
-/** A local failure: never sent over the wire. */
-export class McpHostError extends Error {
+/**
+ * A local failure: never sent over the wire. The class is one for every layer; `C` is the set of codes a layer
+ * may raise. The host and the CLI re-export it from their `errors.ts` typed to their codes (`HostErrorCode`,
+ * `CliErrorCode`), so that there a code nobody declared fails to compile; the protocol and client layers construct
+ * it directly, with a `ProtocolErrorCode`.
+ */
+export class McpHostError<C extends string = string> extends Error {
   override readonly name = 'McpHostError';
   constructor(
-    readonly code: McpHostErrorCode,
+    readonly code: C,
     message: string,
     readonly context: McpHostErrorContext = {},
     options?: { cause?: unknown },
@@ -89,7 +98,18 @@ export class McpHostError extends Error {
   }
 }
 
-/** True for a local error with the given code. */
-export function isMcpHostError(error: unknown, code?: McpHostErrorCode): error is McpHostError {
+/** The constructor of `McpHostError`, narrowed to one layer's codes. */
+export type McpHostErrorClass<C extends string> = new (
+  code: C,
+  message: string,
+  context?: McpHostErrorContext,
+  options?: { cause?: unknown },
+) => McpHostError<C>;
+
+/** True for a local error (with the given code, when one is given). */
+export function isMcpHostError<C extends string = string>(error: unknown, code?: C): error is McpHostError<C> {
   return error instanceof McpHostError && (code === undefined || error.code === code);
 }
+
+/** `isMcpHostError`, narrowed to one layer's codes. */
+export type McpHostErrorGuard<C extends string> = (error: unknown, code?: C) => error is McpHostError<C>;

@@ -13,7 +13,7 @@ export { StdioTransport, DEFAULT_MAX_MESSAGE_BYTES } from './stdio/stdio-transpo
 export type { StdioTransportOptions } from './stdio/stdio-transport.js';
 export { createMemoryTransportPair } from './memory/memory-transport.js';
 export { JSONRPC_ERROR, MCP_ERROR, McpHostError, WireError, isMcpHostError } from './errors.js';
-export type { McpHostErrorCode, McpHostErrorContext } from './errors.js';
+export type { McpHostErrorClass, McpHostErrorContext, McpHostErrorGuard, ProtocolErrorCode } from './errors.js';
 export { METHOD, NOTIFICATION } from './methods.js';
 export type { ClientNotifications, ClientRequests, ServerNotifications, ServerRequests } from './methods.js';
 export {

@@ -1,7 +1,7 @@
 /** `mcp-host call SERVER.TOOL [key=value ...]`: call one tool, with arguments typed and checked by its schema. */
 
 import { Command } from 'commander';
-import { McpHostError } from '../../protocol/errors.js';
+import { McpHostError } from '../errors.js';
 import type { CallToolResult } from '../../protocol/types.js';
 import { loadArgsOption, parseAssignments, toolArguments } from '../args.js';
 import { COMMANDS } from '../command-line.js';

@@ -13,7 +13,7 @@ import { daemonPaths } from '../daemon/paths.js';
 import type { DaemonPaths } from '../daemon/paths.js';
 import type { DaemonStatus } from '../daemon/wire.js';
 import { packageFile } from '../../host/package-info.js';
-import { McpHostError } from '../../protocol/errors.js';
+import { McpHostError } from '../errors.js';
 import type { CliContext, CliIo } from '../context.js';
 import { COMMANDS, DAEMON_COMMAND, preParse } from '../command-line.js';
 import { EXIT_CODE } from '../exit-codes.js';

@@ -3,7 +3,7 @@
 import { Argument, Command } from 'commander';
 import type { ConnectedServer, Host } from '../../host/host.js';
 import { closestNames, didYouMean } from '../../protocol/did-you-mean.js';
-import { McpHostError } from '../../protocol/errors.js';
+import { McpHostError } from '../errors.js';
 import type { Prompt, Resource, ResourceTemplate, Tool } from '../../protocol/types.js';
 import { COMMANDS } from '../command-line.js';
 import type { CliContext } from '../context.js';

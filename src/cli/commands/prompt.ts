@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import type { Host } from '../../host/host.js';
 import { closestNames, didYouMean } from '../../protocol/did-you-mean.js';
-import { McpHostError } from '../../protocol/errors.js';
+import { McpHostError } from '../errors.js';
 import type { Prompt } from '../../protocol/types.js';
 import { assertArgumentsMatch, buildArguments, loadArgsOption, parseAssignments } from '../args.js';
 import { COMMANDS } from '../command-line.js';

@@ -3,8 +3,9 @@
 import { Command } from 'commander';
 import type { Host } from '../../host/host.js';
 import { closestNames, didYouMean } from '../../protocol/did-you-mean.js';
-import { McpHostError, MCP_ERROR } from '../../protocol/errors.js';
+import { MCP_ERROR } from '../../protocol/errors.js';
 import { COMMANDS } from '../command-line.js';
+import { McpHostError } from '../errors.js';
 import type { CliContext } from '../context.js';
 import { EXIT_CODE } from '../exit-codes.js';
 import { renderResourceContents } from '../render.js';

@@ -1,7 +1,7 @@
 /** Asking a daemon for its status, or to stop: one request line, one answer line. */
 
 import net from 'node:net';
-import { McpHostError } from '../../protocol/errors.js';
+import { McpHostError } from '../errors.js';
 import { isPrivateDir } from './paths.js';
 import type { DaemonPaths } from './paths.js';
 import { DAEMON_PROTOCOL_VERSION, LineSplitter, line, parseObject } from './wire.js';

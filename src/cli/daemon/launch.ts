@@ -5,7 +5,7 @@
 
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { McpHostError } from '../../protocol/errors.js';
+import { McpHostError } from '../errors.js';
 import type { DaemonPaths } from './paths.js';
 import { ensurePrivateDir } from './runtime-dir.js';
 

@@ -1,7 +1,7 @@
 /** Making the daemon's runtime directory: owner-only, and refused when someone else owns it. */
 
 import { chmodSync, lstatSync, mkdirSync } from 'node:fs';
-import { McpHostError } from '../../protocol/errors.js';
+import { McpHostError } from '../errors.js';
 import { currentUid } from './paths.js';
 
 /**

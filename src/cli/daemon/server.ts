@@ -12,7 +12,7 @@ import { chmodSync, statSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import { Readable } from 'node:stream';
 import type { LoadedConfig } from '../../host/config.js';
-import { McpHostError } from '../../protocol/errors.js';
+import { McpHostError } from '../errors.js';
 import type { DaemonPaths } from './paths.js';
 import { ensurePrivateDir } from './runtime-dir.js';
 import { WarmHost } from './warm-host.js';

@@ -4,7 +4,7 @@
  * commands already running keep the old one, which is ended when the last of them returns it.
  */
 
-import { McpHostError } from '../../protocol/errors.js';
+import { McpHostError } from '../errors.js';
 import type { InvalidMessage } from '../../protocol/connection.js';
 import { loadConfig } from '../../host/config.js';
 import type { LoadedConfig } from '../../host/config.js';

@@ -156,6 +156,44 @@ describe('createHost', () => {
     expect(toolListings).toBe(2);
   });
 
+  it("reports an exception of the host's own code as INTERNAL, never as the server's protocol violation", async () => {
+    const host = createHost({
+      servers: { notes: { command: 'in-process' } },
+      connectors: {
+        stdio: () => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'client')")),
+      },
+    });
+    hosts.push(host);
+    const [ping] = await host.ping(['notes']);
+    expect(ping).toMatchObject({ name: 'notes', ok: false, error: { code: 'INTERNAL', context: { server: 'notes' } } });
+    expect(ping?.ok === false && ping.error.cause).toBeInstanceOf(TypeError);
+  });
+
+  it('reports a pipe that breaks during the handshake as the connection closing, not as a bug', async () => {
+    const notes = notesServer();
+    const host = createHost({
+      servers: { notes: { command: 'in-process' } },
+      connectors: {
+        stdio: transportConnector(() => {
+          const [clientSide, serverSide] = createMemoryTransportPair();
+          notes.connect(serverSide);
+          // The stream under the transport fails the last message of the handshake, as a pipe to a dead process does.
+          return {
+            start: (sink) => clientSide.start(sink),
+            send: (message) =>
+              'method' in message && message.method === 'notifications/initialized'
+                ? Promise.reject(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }))
+                : clientSide.send(message),
+            close: () => clientSide.close(),
+          };
+        }),
+      },
+    });
+    hosts.push(host);
+    const [ping] = await host.ping(['notes']);
+    expect(ping).toMatchObject({ ok: false, error: { code: 'CONNECTION_CLOSED', context: { server: 'notes' } } });
+  });
+
   it('refuses a name that is not server.tool, and a server it has no connector for', async () => {
     const host = createHost({ servers: { remote: { url: 'http://127.0.0.1:9/mcp' } } });
     hosts.push(host);

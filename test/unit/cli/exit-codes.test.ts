@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODE, exitCodeForError } from '../../../src/cli/exit-codes.js';
-import { McpHostError } from '../../../src/protocol/errors.js';
-import type { McpHostErrorCode } from '../../../src/protocol/errors.js';
+import { McpHostError } from '../../../src/cli/errors.js';
+import type { CliErrorCode } from '../../../src/cli/errors.js';
+import { McpHostError as AnyLocalError } from '../../../src/protocol/errors.js';
 
 describe('exitCodeForError', () => {
-  it.each<[McpHostErrorCode, number]>([
+  it.each<[CliErrorCode, number]>([
     ['USAGE', 1],
     ['CONFIG_INVALID', 2],
     ['SPAWN_FAILED', 3],
@@ -20,6 +21,7 @@ describe('exitCodeForError', () => {
     ['CAPABILITY_MISSING', 6],
     ['DENIED', 7],
     ['CANCELLED', 130],
+    ['INTERNAL', 70],
   ])('%s → %i', (code, exitCode) => {
     expect(exitCodeForError(new McpHostError(code, 'whatever the message says'))).toBe(exitCode);
   });
@@ -31,5 +33,13 @@ describe('exitCodeForError', () => {
     expect(exitCodeForError(answer(-32602))).toBe(EXIT_CODE.USAGE);
     expect(exitCodeForError(answer(-32603))).toBe(EXIT_CODE.SERVER_FAILED);
     expect(exitCodeForError(new McpHostError('SERVER_ERROR', 'not found'))).toBe(EXIT_CODE.SERVER_FAILED);
+  });
+
+  it("reports a code no layer declared as a bug of mcp-host (70), not as anyone else's failure", () => {
+    expect(exitCodeForError(new AnyLocalError('SOMETHING_ELSE', 'made by a connector of our own'))).toBe(
+      EXIT_CODE.INTERNAL,
+    );
+    // A code that is also a property of every object is not a code either.
+    expect(exitCodeForError(new AnyLocalError('toString', 'x'))).toBe(EXIT_CODE.INTERNAL);
   });
 });

@@ -145,6 +145,30 @@ describe('runCli: config', () => {
   });
 });
 
+describe('runCli: a bug of mcp-host', () => {
+  // The daemon's lending hook is the one seam where the CLI calls code of ours that a test can make throw.
+  const broken = (): Partial<CliIo> => ({
+    borrowHost: () => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'host')")),
+  });
+
+  it('reports an unexpected exception as INTERNAL_ERROR with exit code 70, not as a server or usage failure', async () => {
+    const result = await run(['--config', configPath, '--json', 'call', 'kitchen.echo', 'text=hi'], broken());
+    expect(result.exitCode).toBe(70);
+    expect(JSON.parse(result.stderr)).toEqual({
+      code: 'INTERNAL_ERROR',
+      message: "Cannot read properties of undefined (reading 'host')",
+      details: {},
+    });
+  });
+
+  it('adds the stack trace with --verbose', async () => {
+    const result = await run(['--config', configPath, '--verbose', 'call', 'kitchen.echo', 'text=hi'], broken());
+    expect(result.exitCode).toBe(70);
+    expect(result.stderr).toContain("error: Cannot read properties of undefined (reading 'host')");
+    expect(result.stderr).toMatch(/TypeError: .*\n\s+at /);
+  });
+});
+
 describe('runCli: colour', () => {
   const escape = new RegExp(`${String.fromCharCode(27)}\\[`);
 
