@@ -5,6 +5,7 @@
 
 import { JSONRPC_ERROR, MCP_ERROR } from '../protocol/errors.js';
 import type { McpHostErrorContext } from '../protocol/errors.js';
+import { INTERNAL_ERROR_CODE } from './errors.js';
 import type { CliErrorCode } from './errors.js';
 
 export const EXIT_CODE = {
@@ -77,4 +78,15 @@ function serverErrorExitCode(context: McpHostErrorContext): ExitCode {
     default:
       return EXIT_CODE.SERVER_FAILED;
   }
+}
+
+/**
+ * The exit code of a command over several servers (discover, list, ping), from the error of each server that failed
+ * (undefined for one without an error to show): 0 when none failed, 3 when some did, and 70 when one of the
+ * failures is a bug of mcp-host, which is never a server's fault.
+ */
+export function exitCodeForServerFailures(failures: readonly ({ code: string } | undefined)[]): ExitCode {
+  if (failures.length === 0) return EXIT_CODE.OK;
+  const isOurBug = failures.some((error) => error?.code === 'INTERNAL' || error?.code === INTERNAL_ERROR_CODE);
+  return isOurBug ? EXIT_CODE.INTERNAL : EXIT_CODE.SERVER_FAILED;
 }

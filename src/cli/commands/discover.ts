@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import type { ServerDescription, Settled } from '../../host/host.js';
 import { COMMANDS } from '../command-line.js';
 import type { CliContext } from '../context.js';
-import { EXIT_CODE } from '../exit-codes.js';
+import { exitCodeForServerFailures } from '../exit-codes.js';
 import { firstLine, renderTable } from '../render.js';
 import type { Cell } from '../render.js';
 import { selectServers } from '../targets.js';
@@ -30,7 +30,7 @@ export function createDiscoverCommand(ctx: CliContext): Command {
           } else {
             printHuman(ctx, results, selection.skipped);
           }
-          return results.every((result) => result.ok) ? EXIT_CODE.OK : EXIT_CODE.SERVER_FAILED;
+          return exitCodeForServerFailures(results.flatMap((result) => (result.ok ? [] : [result.error])));
         }),
       ),
     );

@@ -7,7 +7,7 @@ import { McpHostError } from '../errors.js';
 import type { Prompt, Resource, ResourceTemplate, Tool } from '../../protocol/types.js';
 import { COMMANDS } from '../command-line.js';
 import type { CliContext } from '../context.js';
-import { EXIT_CODE } from '../exit-codes.js';
+import { EXIT_CODE, exitCodeForServerFailures } from '../exit-codes.js';
 import { firstLine, renderTable } from '../render.js';
 import type { Cell } from '../render.js';
 import { selectServers } from '../targets.js';
@@ -141,7 +141,7 @@ async function listItems(
       ctx.diagnostic(ctx.err.red(`✖ ${server}: ${ctx.describeFailure(error).message}`));
     }
   }
-  return failures.length === 0 ? EXIT_CODE.OK : EXIT_CODE.SERVER_FAILED;
+  return exitCodeForServerFailures(failures.map(({ error }) => ctx.describeFailure(error)));
 }
 
 async function fetchItems(

@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import type { ReplicaPing, Settled } from '../../host/host.js';
 import { COMMANDS } from '../command-line.js';
 import type { CliContext } from '../context.js';
-import { EXIT_CODE } from '../exit-codes.js';
+import { exitCodeForServerFailures } from '../exit-codes.js';
 import { formatMs, renderTable } from '../render.js';
 import type { Cell } from '../render.js';
 import { selectServers } from '../targets.js';
@@ -65,7 +65,11 @@ export function createPingCommand(ctx: CliContext): Command {
             }
             ctx.printLines(renderTable(rows));
           }
-          return servers.every((server) => server.status === 'ok') ? EXIT_CODE.OK : EXIT_CODE.SERVER_FAILED;
+          return exitCodeForServerFailures(
+            servers
+              .filter((server) => server.status !== 'ok')
+              .map((server) => server.error ?? server.replicas?.find((replica) => replica.error)?.error),
+          );
         }),
       ),
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EXIT_CODE, exitCodeForError } from '../../../src/cli/exit-codes.js';
+import { EXIT_CODE, exitCodeForError, exitCodeForServerFailures } from '../../../src/cli/exit-codes.js';
 import { McpHostError } from '../../../src/cli/errors.js';
 import type { CliErrorCode } from '../../../src/cli/errors.js';
 import { McpHostError as AnyLocalError } from '../../../src/protocol/errors.js';
@@ -41,5 +41,14 @@ describe('exitCodeForError', () => {
     );
     // A code that is also a property of every object is not a code either.
     expect(exitCodeForError(new AnyLocalError('toString', 'x'))).toBe(EXIT_CODE.INTERNAL);
+  });
+});
+
+describe('exitCodeForServerFailures', () => {
+  it('is 0 with no failure, 3 for servers that failed, 70 when a failure is a bug of mcp-host', () => {
+    expect(exitCodeForServerFailures([])).toBe(EXIT_CODE.OK);
+    expect(exitCodeForServerFailures([{ code: 'SPAWN_FAILED' }, undefined])).toBe(EXIT_CODE.SERVER_FAILED);
+    expect(exitCodeForServerFailures([{ code: 'SERVER_EXITED' }, { code: 'INTERNAL' }])).toBe(EXIT_CODE.INTERNAL);
+    expect(exitCodeForServerFailures([{ code: 'INTERNAL_ERROR' }])).toBe(EXIT_CODE.INTERNAL);
   });
 });
