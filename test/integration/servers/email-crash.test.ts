@@ -93,13 +93,22 @@ function entries(dir: string): string[] {
 
 describe('killing the email server mid-burst', () => {
   it('loses and duplicates nothing without SMTP, and the restart cleans tmp/', async ({ annotate }) => {
-    const first = await startEmail();
-    const accepted = await sendAndKill(first, 60, 15);
-    expect(accepted.length).toBeGreaterThanOrEqual(15);
+    // The kill must land on work in progress (messages stored but not yet answered, or still being written) to prove
+    // anything, and where it lands depends on how the pipe hands the burst over: a kill that fell between two
+    // messages is tried again, on a new process over the same store (each restart cleans what the last one left).
+    const accepted: string[] = [];
+    let isMidWork = false;
+    for (let attempt = 0; attempt < 5 && !isMidWork; attempt++) {
+      const server = await startEmail();
+      const storedBefore = storedMessages().size;
+      const acceptedNow = await sendAndKill(server, 60, 15);
+      expect(acceptedNow.length).toBeGreaterThanOrEqual(15);
+      accepted.push(...acceptedNow);
+      isMidWork = storedMessages().size - storedBefore + entries('tmp').length > acceptedNow.length;
+    }
+    expect(isMidWork, 'one of five kills landed while messages were being stored').toBe(true);
 
     const afterKill = storedMessages();
-    // The kill interrupted work in progress: messages stored but not yet answered, or still being written.
-    expect(afterKill.size + entries('tmp').length).toBeGreaterThan(accepted.length);
     for (const id of accepted) expect(afterKill.get(id), id).toBe('outbox');
 
     const second = await startEmail();
