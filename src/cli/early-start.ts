@@ -1,6 +1,6 @@
 /**
  * The early start: a command that needs one server (`call`, `read`, `prompt`, `schema`) starts it before the rest of
- * the CLI is loaded, so that the server boots while the CLI loads commander, zod and the client, instead of
+ * the CLI is loaded, so that the server boots while the CLI loads commander, zod, execa and the client, instead of
  * after. On a cold `mcp-host call` the two start-ups, each ~25-45 ms, then overlap.
  *
  * Only from a config text that this version of mcp-host validated before (config-stamp.ts), so nothing starts from a
@@ -14,6 +14,7 @@
  * Loaded by bin.ts before the CLI bundle: Node built-ins and zod-free modules only.
  */
 
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -23,7 +24,7 @@ import { parseJsonText } from '../host/jsonc.js';
 import { ToolPolicy } from '../host/policy.js';
 import { createProcessTag, killTaggedProcesses, tagChild } from '../host/process-tag.js';
 import type { ProcessTag } from '../host/process-tag.js';
-import { isSameSpawn, serverSpawnSpec, spawnServer } from '../host/spawn-spec.js';
+import { isSameSpawn, serverSpawnSpec, spawnOptions } from '../host/spawn-spec.js';
 import type { SpawnSpec } from '../host/spawn-spec.js';
 import { isHttpEntry, resolveStdioServer } from '../host/stdio-entry.js';
 import { findConfigPath } from '../host/config-location.js';
@@ -167,7 +168,7 @@ function resolveSpec(
 
 function launch(server: string, spec: SpawnSpec): EarlyServer {
   const tag = createProcessTag();
-  const child = spawnServer(spec, tag);
+  const child = spawn(spec.command, [...spec.args], { ...spawnOptions(spec, tag), stdio: 'pipe' });
   // The host that takes the process over finds what it started by this tag (see process-tag.ts).
   tagChild(child, tag);
   // A failure to start (ENOENT) comes as an event; with no listener it would crash the CLI before anyone took over.

@@ -12,10 +12,11 @@ import { statSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import type { Readable, Writable } from 'node:stream';
 import type { ChildProcess, ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execa } from 'execa';
 import { McpHostError } from './errors.js';
 import { canScan, createProcessTag, killTaggedProcesses, tagOfChild } from './process-tag.js';
 import type { ProcessTag } from './process-tag.js';
-import { spawnServer } from './spawn-spec.js';
+import { spawnOptions } from './spawn-spec.js';
 import type { SpawnSpec } from './spawn-spec.js';
 
 /** How long `close()` waits after ending stdin before SIGTERM. */
@@ -139,7 +140,7 @@ class ChildServerProcess implements ServerProcess {
       options.onStderrLine,
       options.maxStderrLinesPerSecond ?? STDERR_RELAY_MAX_LINES_PER_SECOND,
     );
-    // Either way a Node ChildProcess with the three pipes.
+    // Either way a Node ChildProcess with the three pipes (execa's subprocess is one, with a promise on top).
     let subprocess: ChildProcessWithoutNullStreams;
     try {
       if (options.adopt) {
@@ -147,10 +148,14 @@ class ChildServerProcess implements ServerProcess {
         this.tag = tagOfChild(options.adopt);
       } else {
         this.tag = createProcessTag();
-        subprocess = spawnServer(options, this.tag);
+        const started = startProcess(options, this.tag);
+        // execa's own promise waits for every stream to end, which a grandchild holding our pipes can delay forever;
+        // the exit is taken from the process's events instead. reject:false means this settles without rejecting.
+        started.catch(ignore);
+        subprocess = started as unknown as ChildProcessWithoutNullStreams;
       }
     } catch (error) {
-      // spawn refuses some arguments synchronously (e.g. a NUL byte); report it like any other spawn failure.
+      // execa validates arguments synchronously (e.g. a NUL byte); report it like any other spawn failure.
       this.spawnError = error instanceof Error ? error : new Error(String(error));
       this.pid = undefined;
       this.stdin = new PassThrough().on('error', ignore);
@@ -285,6 +290,20 @@ class ChildServerProcess implements ServerProcess {
       { cause: error },
     );
   }
+}
+
+function startProcess(options: SpawnServerOptions, tag: ProcessTag) {
+  return execa(options.command, options.args, {
+    ...spawnOptions(options, tag),
+    extendEnv: false,
+    stdin: 'pipe',
+    stdout: 'pipe',
+    stderr: 'pipe',
+    buffer: false,
+    reject: false,
+    // execa skips `cleanup` for detached children (every one but on Windows); the registry below does it instead.
+    cleanup: process.platform === 'win32',
+  });
 }
 
 /**

@@ -1,12 +1,9 @@
 /**
- * Starting a server process, in one place for the two places that start one: the host (server-process.ts) and the
- * CLI's early start (src/cli/early-start.ts), which runs before the rest of the CLI is loaded. Node built-ins and
- * zod-free modules only (cross-spawn on Windows, loaded there only).
+ * What starting a server process takes, in one place for the two places that start one: the host
+ * (server-process.ts, through execa) and the CLI's early start (src/cli/early-start.ts, through node:child_process,
+ * before execa is loaded). Node built-ins and zod-free modules only.
  */
 
-import { spawn } from 'node:child_process';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createRequire } from 'node:module';
 import type { StdioServerConfig } from './config.js';
 import { serverEnvironment } from './environment.js';
 import { withProcessTag } from './process-tag.js';
@@ -50,23 +47,6 @@ export function spawnOptions(
     detached: process.platform !== 'win32',
     windowsHide: true,
   };
-}
-
-/**
- * Starts `spec` with `tag`, its three standard streams piped: the one spawner of servers. On POSIX, Node's `spawn`.
- * On Windows, cross-spawn: a `.cmd` shim (`npx`, …) runs only through cmd.exe, with its own quoting of arguments,
- * which Node's `spawn` does not do; it is loaded there only, since every command's start-up runs this.
- * @throws Error synchronously for arguments Node refuses (a NUL byte); a program that is not there is an `error`
- * event on the child instead.
- */
-export function spawnServer(spec: SpawnSpec, tag: ProcessTag): ChildProcessWithoutNullStreams {
-  const start = process.platform === 'win32' ? windowsSpawn() : spawn;
-  return start(spec.command, [...spec.args], { ...spawnOptions(spec, tag), stdio: 'pipe' });
-}
-
-function windowsSpawn(): typeof spawn {
-  // Through createRequire, so that no bundle carries it to the platforms that never use it.
-  return createRequire(import.meta.url)('cross-spawn') as typeof spawn;
 }
 
 /** True when the two would start the same process (their tags aside, which are never the same). */
