@@ -17,6 +17,7 @@ beforeAll(() => {
   workspace.writeConfig({
     mcpServers: {
       kitchen: { command: process.execPath, args: [fixture('kitchen-sink')] },
+      sdk: { command: process.execPath, args: [fixture('sdk-resources')] },
       hang: { command: process.execPath, args: [fixture('hang')] },
       crashy: { command: process.execPath, args: [fixture('crash-on-start')] },
       midcall: { command: process.execPath, args: [fixture('crash-mid-call')] },
@@ -121,6 +122,18 @@ describe('exit codes', () => {
     const prompt = await mcpHost(['prompt', 'kitchen.ordr'], { cwd });
     expect(prompt.exitCode).toBe(6);
     expect(prompt.stderr).toContain('Server kitchen has no prompt "ordr"; did you mean "order"?');
+  });
+
+  it('6: an unknown resource on a server of the official SDK, which answers -32602, with a suggestion', async () => {
+    const resource = await mcpHost(['read', 'sdk', 'demo://greting'], { cwd });
+    expect(resource.exitCode).toBe(6);
+    expect(resource.stderr).toContain('Server sdk has no resource demo://greting; did you mean "demo://greeting"?');
+    // Suggested from the templates too.
+    const item = await mcpHost(['--json', 'read', 'sdk', 'demo://items'], { cwd });
+    expect(item.exitCode).toBe(6);
+    expect(JSON.parse(String(item.stderr))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(String(item.stderr)).toContain('demo://items/{id}');
+    expect((await mcpHost(['read', 'sdk', 'demo://items/7'], { cwd })).stdout).toBe('item 7\n');
   });
 });
 

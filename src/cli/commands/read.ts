@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import type { Host } from '../../host/host.js';
 import { closestNames, didYouMean } from '../../protocol/did-you-mean.js';
-import { MCP_ERROR } from '../../protocol/errors.js';
+import { JSONRPC_ERROR, MCP_ERROR } from '../../protocol/errors.js';
 import { COMMANDS } from '../command-line.js';
 import { McpHostError } from '../errors.js';
 import type { CliContext } from '../context.js';
@@ -52,13 +52,7 @@ async function readOrExplain(ctx: CliContext, host: Host, server: string, uri: s
   try {
     return await host.readResource(server, uri, ctx.requestOptions());
   } catch (error) {
-    if (!(
-      error instanceof McpHostError &&
-      error.code === 'SERVER_ERROR' &&
-      error.context.rpcCode === MCP_ERROR.RESOURCE_NOT_FOUND
-    )) {
-      throw error;
-    }
+    if (!isUnknownResource(error)) throw error;
     const known = await knownUris(ctx, host, server);
     throw new McpHostError(
       'NOT_FOUND',
@@ -71,10 +65,27 @@ async function readOrExplain(ctx: CliContext, host: Host, server: string, uri: s
   }
 }
 
+/**
+ * The server says it has no resource at the URI: MCP's -32002, or -32602 (invalid params) as servers on the official
+ * SDK answer ("Resource … not found"). resources/read has one parameter, the URI, so a refused one is a URI the server
+ * does not have: classified by code and method, never by the message.
+ */
+function isUnknownResource(error: unknown): error is McpHostError {
+  if (!(error instanceof McpHostError) || error.code !== 'SERVER_ERROR') return false;
+  const { rpcCode } = error.context;
+  return rpcCode === MCP_ERROR.RESOURCE_NOT_FOUND || rpcCode === JSONRPC_ERROR.INVALID_PARAMS;
+}
+
+/** What to suggest: the server's resources and its templates, as they are written (`demo://items/{id}`). */
 async function knownUris(ctx: CliContext, host: Host, server: string): Promise<string[]> {
   try {
     const { client } = await host.connect(server, ctx.requestOptions());
-    return (await client.listResources(ctx.requestOptions())).map((resource) => resource.uri);
+    const [resources, templates] = await Promise.all([
+      client.listResources(ctx.requestOptions()),
+      // A server may list resources and have no templates (-32601): then only the resources are suggested.
+      client.listResourceTemplates(ctx.requestOptions()).catch(() => []),
+    ]);
+    return [...resources.map((resource) => resource.uri), ...templates.map((template) => template.uriTemplate)];
   } catch {
     // The suggestion is a courtesy: without the list, the error is still right.
     return [];
