@@ -96,22 +96,46 @@ export function argsObject(text: string, source: string): Record<string, unknown
 /**
  * Builds the arguments object: `base` (from `--args`), then each assignment in order (later ones win), each
  * `key=value` typed by the schema (see `coerceText`).
- * @throws McpHostError `USAGE` naming the field whose text does not fit its type.
+ * @throws McpHostError `USAGE` naming every field whose text does not fit its type, one per line.
  */
 export function buildArguments(
   assignments: readonly Assignment[],
   schema: JsonSchema | undefined,
   base: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  const result = structuredClone(base);
+  const { args, problems } = collectArguments(assignments, schema, base);
+  if (problems.length > 0) {
+    throw usage(problems.map((problem) => `${problem.path}: ${problem.message}`).join('\n'), undefined, problems);
+  }
+  return args;
+}
+
+/**
+ * `buildArguments`, with each field whose text does not fit its type reported instead of thrown (and left out of
+ * the arguments), so that every bad field is named at once.
+ */
+function collectArguments(
+  assignments: readonly Assignment[],
+  schema: JsonSchema | undefined,
+  base: Record<string, unknown>,
+): { args: Record<string, unknown>; problems: SchemaProblem[] } {
+  const args = structuredClone(base);
+  const problems: SchemaProblem[] = [];
   for (const assignment of assignments) {
     const segments = splitKey(assignment.key, schema);
     let fieldSchema: JsonSchema | undefined = schema;
     for (const segment of segments) fieldSchema = propertySchema(fieldSchema, segment);
-    const value = assignment.isJson ? assignment.json : coerceText(assignment.text, fieldSchema, segments.join('.'));
-    setPath(result, segments, value, assignment.key);
+    const field = segments.join('.');
+    try {
+      const value = assignment.isJson ? assignment.json : coerceText(assignment.text, fieldSchema, field);
+      setPath(args, segments, value, assignment.key);
+    } catch (error) {
+      const problem = error instanceof McpHostError ? fieldProblemOf(error) : undefined;
+      if (!problem) throw error;
+      problems.push(problem);
+    }
   }
-  return result;
+  return { args, problems };
 }
 
 const NUMBER_TEXT = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
@@ -145,7 +169,7 @@ export function coerceText(text: string, schema: JsonSchema | undefined, field: 
     }
   }
   if (types.has('string')) return text;
-  throw usage(`${field}: expected ${describeTypes([...types])}, got ${JSON.stringify(text)}${typeHint(types)}`);
+  throw fieldUsage(field, `expected ${describeTypes([...types])}, got ${JSON.stringify(text)}${typeHint(types)}`);
 }
 
 /**
@@ -159,8 +183,11 @@ export function toolArguments(
   target: string,
 ): Record<string, unknown> {
   const schema = tool.inputSchema as JsonSchema;
-  const args = buildArguments(assignments, schema, base);
-  assertArgumentsMatch(args, schema, target);
+  const { args, problems } = collectArguments(assignments, schema, base);
+  // A field already named for its text is left out of the arguments: not reported again as missing.
+  const named = new Set(problems.map((problem) => problem.path));
+  const all = [...problems, ...checkValue(args, schema).filter((problem) => !named.has(problem.path))];
+  if (all.length > 0) throw invalidArguments(all, target);
   return args;
 }
 
@@ -213,7 +240,10 @@ function setPath(target: Record<string, unknown>, segments: readonly string[], v
     } else if (isPlainObject(next)) {
       current = next;
     } else {
-      throw usage(`${key}: ${segments.slice(0, index + 1).join('.')} is already set to a value that is not an object`);
+      throw fieldUsage(
+        key,
+        `${segments.slice(0, index + 1).join('.')} is already set to a value that is not an object`,
+      );
     }
   }
 }
@@ -222,7 +252,7 @@ function parseJsonText(text: string, field: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw usage(`${field}: invalid JSON ${JSON.stringify(text)}: ${(error as Error).message}`);
+    throw fieldUsage(field, `invalid JSON ${JSON.stringify(text)}: ${(error as Error).message}`);
   }
 }
 
@@ -250,6 +280,16 @@ async function readAll(stream: Readable, signal: AbortSignal | undefined): Promi
   ]);
 }
 
-function usage(message: string, detail?: string): McpHostError {
-  return new McpHostError('USAGE', detail ? `${message} (${detail})` : message);
+function usage(message: string, detail?: string, problems?: readonly SchemaProblem[]): McpHostError {
+  return new McpHostError('USAGE', detail ? `${message} (${detail})` : message, problems ? { problems } : {});
+}
+
+/** A USAGE error about one field's text, as `coerceText` and friends throw it: `field: what is wrong`. */
+function fieldUsage(field: string, message: string): McpHostError {
+  return new McpHostError('USAGE', `${field}: ${message}`, { field, problem: message });
+}
+
+function fieldProblemOf(error: McpHostError): SchemaProblem | undefined {
+  const { field, problem } = error.context;
+  return typeof field === 'string' && typeof problem === 'string' ? { path: field, message: problem } : undefined;
 }

@@ -39,7 +39,23 @@ describe('exit codes', () => {
     const result = await mcpHost(['call', 'kitchen.add', 'a=two', 'c=1'], { cwd });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('error: a: expected a number, got "two"');
+    expect(result.stderr).toContain(
+      'Invalid arguments for kitchen.add:\n  a: expected a number, got "two"\n  b: required, but missing\n  c: unknown argument',
+    );
+  });
+
+  it('1: every field whose text does not fit its type is named, not only the first', async () => {
+    const result = await mcpHost(['--json', 'call', 'kitchen.add', 'a=abc', 'b=xyz'], { cwd });
+    expect(result.exitCode).toBe(1);
+    expect(JSON.parse(String(result.stderr))).toMatchObject({
+      code: 'USAGE',
+      details: {
+        problems: [
+          { field: 'a', message: 'expected a number, got "abc"' },
+          { field: 'b', message: 'expected a number, got "xyz"' },
+        ],
+      },
+    });
   });
 
   it('1: a missing required argument and an unknown one are both listed', async () => {
