@@ -187,7 +187,7 @@ export function toolArguments(
   // A field already named for its text is left out of the arguments: not reported again as missing.
   const named = new Set(problems.map((problem) => problem.path));
   const all = [...problems, ...checkValue(args, schema).filter((problem) => !named.has(problem.path))];
-  if (all.length > 0) throw invalidArguments(all, target);
+  if (all.length > 0) throw invalidArguments(all, target, { tool: target });
   return args;
 }
 
@@ -205,9 +205,14 @@ export function assertArgumentsMatch(
 }
 
 /** The USAGE error for schema problems: `Invalid arguments for weather.get_forecast:\n  days: expected <= 16, got 20`. */
-export function invalidArguments(problems: readonly SchemaProblem[], target: string): McpHostError {
+export function invalidArguments(
+  problems: readonly SchemaProblem[],
+  target: string,
+  context: { tool?: string } = {},
+): McpHostError {
   const lines = problems.map((problem) => `  ${problem.path}: ${problem.message}`);
   return new McpHostError('USAGE', `Invalid arguments for ${target}:\n${lines.join('\n')}`, {
+    ...context,
     problems: problems.map((problem) => ({
       field: problem.path === ROOT_PATH ? null : problem.path,
       message: problem.message,

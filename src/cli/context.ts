@@ -431,14 +431,22 @@ export class CliContext {
   private hintFor(failure: Failure): string | undefined {
     switch (failure.code) {
       case 'USAGE':
+        // Arguments that do not fit a tool's schema: its usage line and argument table say what does.
+        if (typeof failure.details.tool === 'string') return `see mcp-host schema ${failure.details.tool}`;
         return `see mcp-host ${this.commandName ? `${this.commandName} ` : ''}--help`;
       case 'REQUEST_TIMEOUT':
         return 'allow more time with --timeout MS (0 for no limit)';
       case 'SPAWN_FAILED':
       case 'SERVER_EXITED':
       case 'HANDSHAKE_FAILED':
-      case 'CONNECTION_CLOSED':
-        return this.options.isVerbose ? undefined : "run again with --verbose to see the server's stderr as it happens";
+      case 'CONNECTION_CLOSED': {
+        // Only when the server wrote something to stderr: otherwise there is nothing more to see.
+        const tail = failure.details.stderrTail;
+        const hasStderr = Array.isArray(tail) && tail.length > 0;
+        return this.options.isVerbose || !hasStderr
+          ? undefined
+          : "run again with --verbose to see the server's stderr as it happens";
+      }
       default:
         return undefined;
     }

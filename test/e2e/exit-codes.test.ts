@@ -20,6 +20,7 @@ beforeAll(() => {
       sdk: { command: process.execPath, args: [fixture('sdk-resources')] },
       hang: { command: process.execPath, args: [fixture('hang')] },
       crashy: { command: process.execPath, args: [fixture('crash-on-start')] },
+      nowhere: { command: '/nonexistent/mcp-server' },
       midcall: { command: process.execPath, args: [fixture('crash-mid-call')] },
     },
   });
@@ -42,6 +43,7 @@ describe('exit codes', () => {
     expect(result.stderr).toContain(
       'Invalid arguments for kitchen.add:\n  a: expected a number, got "two"\n  b: required, but missing\n  c: unknown argument',
     );
+    expect(result.stderr).toContain('see mcp-host schema kitchen.add');
   });
 
   it('1: every field whose text does not fit its type is named, not only the first', async () => {
@@ -89,6 +91,17 @@ describe('exit codes', () => {
     const result = await mcpHost(['ping', 'crashy'], { cwd });
     expect(result.exitCode).toBe(3);
     expect(result.stdout).toMatch(/crashy +failed +Server crashy exited with code 1/);
+  });
+
+  it('3: the hint to rerun with --verbose only when the server wrote to stderr', async () => {
+    const crashed = await mcpHost(['call', 'crashy.anything'], { cwd });
+    expect(crashed.exitCode).toBe(3);
+    expect(crashed.stderr).toContain('fatal: missing API key');
+    expect(crashed.stderr).toContain("run again with --verbose to see the server's stderr");
+    const neverStarted = await mcpHost(['call', 'nowhere.anything'], { cwd });
+    expect(neverStarted.exitCode).toBe(3);
+    expect(neverStarted.stderr).toContain('Server nowhere could not start');
+    expect(neverStarted.stderr).not.toContain('--verbose');
   });
 
   it('3: a server that dies during the call, with the tail of its stderr', async () => {
