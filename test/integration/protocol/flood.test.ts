@@ -46,7 +46,9 @@ describe('a flood of invalid lines', () => {
       expect(reports.length).toBeGreaterThanOrEqual(10);
       expect(reports.length).toBeLessThan(60);
       expect(stderr).toMatch(/similar reports were left out/);
-      expect(peakBytes).toBeLessThan(200 * 1024 * 1024);
+      // 147-156 MiB alone here, 200.5 once with two other test files on the 2 cores (V8's concurrent marking gets less
+      // CPU, so the heap grows further before it is swept); the unbounded buffering this guards against reached 352.
+      expect(peakBytes).toBeLessThan(256 * 1024 * 1024);
       // Every line was answered, with no id (none could be read).
       expect(stdout.split('\n').filter((line) => line.includes('-32700'))).toHaveLength(LINES);
     },
