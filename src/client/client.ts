@@ -5,7 +5,7 @@
 
 import { DEFAULT_REQUEST_TIMEOUT_MS, createMcpConnection } from '../protocol/connection.js';
 import type { McpConnection, McpConnectionOptions, RequestContext, RequestOptions } from '../protocol/connection.js';
-import { McpHostError, WireError } from '../protocol/errors.js';
+import { McpHostError, WireError, isMcpHostError } from '../protocol/errors.js';
 import type { MessageTransport } from '../protocol/transport.js';
 import { METHOD, NOTIFICATION } from '../protocol/methods.js';
 import type {
@@ -301,6 +301,15 @@ export class McpClient {
           rpcData: error.data,
         });
       }
+      if (isMcpHostError(error, 'REQUEST_TIMEOUT')) {
+        // Named as a person asks for it: which server, and which tool, prompt or resource ran out of time.
+        throw new McpHostError(
+          'REQUEST_TIMEOUT',
+          `${this.name}: ${requestSubject(method, params)} timed out after ${String(error.context.elapsedMs)} ms`,
+          { ...error.context, server: this.name },
+          { cause: error },
+        );
+      }
       if (error instanceof McpHostError && error.context.server === undefined) error.context.server = this.name;
       throw error;
     }
@@ -372,4 +381,13 @@ export class McpClient {
       { cause },
     );
   }
+}
+
+/** What a request asks for, for messages: `tool "get_forecast"`, `prompt "plan"`, `resource file:///a`, or its method. */
+function requestSubject(method: string, params: unknown): string {
+  const { name, uri } = (typeof params === 'object' && params !== null ? params : {}) as Record<string, unknown>;
+  if (method === METHOD.TOOLS_CALL && typeof name === 'string') return `tool "${name}"`;
+  if (method === METHOD.PROMPTS_GET && typeof name === 'string') return `prompt "${name}"`;
+  if (method === METHOD.RESOURCES_READ && typeof uri === 'string') return `resource ${uri}`;
+  return method;
 }

@@ -555,6 +555,7 @@ export class McpConnection<
     const error = new McpHostError('REQUEST_TIMEOUT', `Request ${request.method} timed out after ${elapsedMs} ms`, {
       method: request.method,
       timeoutMs: request.options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      elapsedMs,
     });
     this.cancel(request, error, `Timed out after ${elapsedMs} ms`);
   }

@@ -114,7 +114,7 @@ describe('exit codes', () => {
   it('4: a call that outlives --timeout', async () => {
     const result = await mcpHost(['--timeout', '400', 'call', 'hang.hang'], { cwd });
     expect(result.exitCode).toBe(4);
-    expect(result.stderr).toMatch(/timed out after \d+ ms/);
+    expect(result.stderr).toMatch(/error: hang: tool "hang" timed out after \d+ ms/);
     expect(result.stderr).toContain('hint: allow more time with --timeout MS');
     // It was --timeout that ran out, not a default: the details name it.
     const json = await mcpHost(['--json', '--timeout', '400', 'call', 'hang.hang'], { cwd });
