@@ -145,7 +145,8 @@ export class McpClient {
   /**
    * The handshake: `initialize` offering our newest revision, a check that the server's answer is one we speak,
    * then `notifications/initialized`.
-   * @throws McpHostError `HANDSHAKE_FAILED`, or the transport's close reason when the server dies first.
+   * @throws McpHostError `HANDSHAKE_FAILED`, `REQUEST_TIMEOUT` when the server does not answer in time, or the
+   * transport's close reason when the server dies first.
    */
   async initialize(options: CallOptions = {}): Promise<InitializeResult> {
     this.connection.listen();
@@ -166,7 +167,17 @@ export class McpClient {
         { ...options, timeoutMs: options.timeoutMs ?? this.defaultTimeoutMs },
       );
     } catch (error) {
-      if (error instanceof McpHostError && error.code !== 'REQUEST_TIMEOUT' && error.code !== 'CANCELLED') throw error;
+      // Out of time is a timeout (exit 4 in the CLI), whatever the request: a start-up slower than the limit is not
+      // a broken server.
+      if (isMcpHostError(error, 'REQUEST_TIMEOUT')) {
+        throw new McpHostError(
+          'REQUEST_TIMEOUT',
+          `${this.name}: did not answer initialize within ${String(error.context.timeoutMs)} ms`,
+          { ...error.context, server: this.name },
+          { cause: error },
+        );
+      }
+      if (error instanceof McpHostError && error.code !== 'CANCELLED') throw error;
       throw this.handshakeError(error instanceof Error ? error.message : String(error), error);
     }
     checkResult(METHOD.INITIALIZE, result, withStrings('protocolVersion'));

@@ -72,7 +72,7 @@ export function stdioConnector(
       if (timeout) {
         await process.close({ graceMs: 0, termMs: DEFAULT_SHUTDOWN_TERM_MS });
         throw new McpHostError(
-          'HANDSHAKE_FAILED',
+          'REQUEST_TIMEOUT',
           `Server ${name} did not answer initialize within ${timeout.context.timeoutMs} ms`,
           { ...timeout.context, server: name, stderrTail: process.stderrTail() },
         );
@@ -98,9 +98,7 @@ export function stdioConnector(
 
 /** The timeout behind a failed handshake, whether the client reported it as such or as HANDSHAKE_FAILED. */
 function handshakeTimeout(error: unknown): McpHostError | undefined {
-  if (isMcpHostError(error, 'REQUEST_TIMEOUT')) return error;
-  if (isMcpHostError(error, 'HANDSHAKE_FAILED') && isMcpHostError(error.cause, 'REQUEST_TIMEOUT')) return error.cause;
-  return undefined;
+  return isMcpHostError(error, 'REQUEST_TIMEOUT') ? error : undefined;
 }
 
 /** Resolves with undefined after `ms`, without keeping the process alive. */

@@ -21,6 +21,7 @@ beforeAll(() => {
       hang: { command: process.execPath, args: [fixture('hang')] },
       crashy: { command: process.execPath, args: [fixture('crash-on-start')] },
       nowhere: { command: '/nonexistent/mcp-server' },
+      mute: { command: process.execPath, args: ['-e', 'setInterval(() => {}, 1e9)'] },
       midcall: { command: process.execPath, args: [fixture('crash-mid-call')] },
     },
   });
@@ -109,6 +110,12 @@ describe('exit codes', () => {
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toContain('error: ');
     expect(result.stderr).toContain('crash-mid-call: lost the database connection');
+  });
+
+  it('4: a server whose start-up outlives --timeout, named, not a failed server (3)', async () => {
+    const result = await mcpHost(['--timeout', '300', 'call', 'mute.anything'], { cwd });
+    expect(result.exitCode).toBe(4);
+    expect(result.stderr).toContain('Server mute did not answer initialize within 300 ms');
   });
 
   it('4: a call that outlives --timeout', async () => {

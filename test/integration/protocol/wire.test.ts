@@ -128,7 +128,7 @@ describe('version negotiation (client side)', () => {
 });
 
 describe('handshake timeout', () => {
-  it('fails with HANDSHAKE_FAILED and never cancels initialize (the spec forbids it)', async () => {
+  it('fails with REQUEST_TIMEOUT naming the server, and never cancels initialize (the spec forbids it)', async () => {
     const toServer = new PassThrough();
     const toClient = new PassThrough();
     const seen: string[] = [];
@@ -136,7 +136,9 @@ describe('handshake timeout', () => {
     await expect(
       McpClient.connect(new StdioTransport(toClient, toServer), { name: 'mute', timeoutMs: 50 }),
     ).rejects.toMatchObject({
-      code: 'HANDSHAKE_FAILED',
+      code: 'REQUEST_TIMEOUT',
+      message: 'mute: did not answer initialize within 50 ms',
+      context: { server: 'mute', timeoutMs: 50 },
     });
     const sent = await everythingSent(toServer, seen);
     expect(sent.map((line) => (JSON.parse(line) as { method: string }).method)).toEqual(['initialize']);
