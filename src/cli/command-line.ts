@@ -65,6 +65,11 @@ export const GLOBAL_OPTIONS = {
     description: 'time allowed per request in milliseconds, 0 for none (default: 60000)',
     check: milliseconds('no limit'),
   },
+  startupTimeout: {
+    flags: '--startup-timeout <ms>',
+    description: 'time a server has to start, in milliseconds, 0 for none (default: 60000)',
+    check: milliseconds('no limit'),
+  },
   quiet: { flags: '-q, --quiet', description: 'print only results and errors' },
   verbose: {
     flags: '-v, --verbose',

@@ -51,6 +51,7 @@ export interface GlobalOptions {
   config?: string;
   isJson: boolean;
   timeoutMs?: number;
+  startupTimeoutMs?: number;
   isQuiet: boolean;
   isVerbose: boolean;
   isColorDisabled: boolean;
@@ -132,6 +133,7 @@ export class CliContext {
       ...(typeof raw.config === 'string' && { config: raw.config }),
       isJson: raw.json === true,
       ...(typeof raw.timeout === 'number' && { timeoutMs: raw.timeout }),
+      ...(typeof raw.startupTimeout === 'number' && { startupTimeoutMs: raw.startupTimeout }),
       isQuiet: raw.quiet === true,
       isVerbose: raw.verbose === true,
       isColorDisabled: raw.color === false,
@@ -193,6 +195,7 @@ export class CliContext {
       // The one spawner: it takes over a server the early start launched when that is exactly what it would start.
       connectors: { stdio: stdioConnector(this.io.env, this.prestarted()) },
       ...(this.options.timeoutMs !== undefined && { timeoutMs: this.options.timeoutMs }),
+      ...(this.options.startupTimeoutMs !== undefined && { startupTimeoutMs: this.options.startupTimeoutMs }),
       ...hooks,
     });
     this.host = host;
@@ -435,7 +438,9 @@ export class CliContext {
         if (typeof failure.details.tool === 'string') return `see mcp-host schema ${failure.details.tool}`;
         return `see mcp-host ${this.commandName ? `${this.commandName} ` : ''}--help`;
       case 'REQUEST_TIMEOUT':
-        return 'allow more time with --timeout MS (0 for no limit)';
+        return failure.details.method === 'initialize'
+          ? "allow a slow start more time with --startup-timeout MS (or the server's startupTimeoutMs)"
+          : 'allow more time with --timeout MS (0 for no limit)';
       case 'SPAWN_FAILED':
       case 'SERVER_EXITED':
       case 'HANDSHAKE_FAILED':

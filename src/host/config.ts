@@ -48,6 +48,8 @@ export interface StdioServerConfig {
   description?: string;
   /** Per-request timeout for this server. */
   timeoutMs?: number;
+  /** Time this server has to start and answer `initialize`. */
+  startupTimeoutMs?: number;
   /** How many processes to run. @default 1 */
   replicas: number;
   cache?: { ttlMs: number };
@@ -169,6 +171,7 @@ const stdioEntrySchema = z.strictObject({
   disabled: z.boolean().optional(),
   description: z.string().optional(),
   timeoutMs: z.int().positive().optional(),
+  startupTimeoutMs: z.int().positive().optional(),
   replicas: z.int().min(1).optional(),
   cache: cacheSchema.optional(),
   tools: toolsSchema.optional(),

@@ -49,6 +49,12 @@ export interface HostOptions {
   clientInfo?: Implementation;
   /** Per-request timeout unless the server's `timeoutMs` or the call says otherwise. @default 60_000 */
   timeoutMs?: number;
+  /**
+   * Time a server has to start and answer `initialize`, unless its `startupTimeoutMs` says otherwise; `0` for no
+   * limit. Apart from the per-request timeout, since an `npx -y` server can take seconds to start where a call
+   * takes milliseconds. @default 60_000
+   */
+  startupTimeoutMs?: number;
   /** Largest message accepted from a server, in bytes. @default 64 MiB */
   maxMessageBytes?: number;
   hooks?: ClientHooks;
@@ -140,6 +146,9 @@ const LIST_CHANGED: Record<ListKind, { method: string; lists: ListName[] }> = {
   resources: { method: NOTIFICATION.RESOURCES_LIST_CHANGED, lists: ['resources', 'resourceTemplates'] },
   prompts: { method: NOTIFICATION.PROMPTS_LIST_CHANGED, lists: ['prompts'] },
 };
+
+/** How long a server has to start and answer `initialize`, unless told otherwise. */
+export const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
 
 export class Host {
   private readonly states = new Map<string, ServerState>();
@@ -389,7 +398,8 @@ export class Host {
           clientOptions: this.clientOptions(config),
           maxMessageBytes: this.options.maxMessageBytes,
           onStderrLine: onServerStderr && ((line) => onServerStderr(name, line)),
-          options, // the client's default timeout is already the server's `timeoutMs` (see clientOptions)
+          // The start-up has its own limit, not the request's that made the server start.
+          options: { ...options, timeoutMs: this.startupTimeoutMs(config) },
         });
         this.watch(name, state!, link.client);
         return link;
@@ -464,6 +474,11 @@ export class Host {
       });
     }
     client.onNotification('notifications/resources/updated', ({ uri }) => state.cache?.invalidate(resourceKey(uri)));
+  }
+
+  private startupTimeoutMs(config: ServerConfig): number {
+    const own = config.kind === 'stdio' ? config.startupTimeoutMs : undefined;
+    return own ?? this.options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS;
   }
 
   private clientOptions(config: ServerConfig): McpClientOptions {

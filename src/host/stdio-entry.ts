@@ -69,6 +69,7 @@ export function resolveStdioServer(
     disabled,
     ...(entry.description !== undefined && { description: entry.description }),
     ...(entry.timeoutMs !== undefined && { timeoutMs: entry.timeoutMs }),
+    ...(entry.startupTimeoutMs !== undefined && { startupTimeoutMs: entry.startupTimeoutMs }),
     replicas: entry.replicas ?? 1,
     ...(entry.cache !== undefined && { cache: entry.cache }),
     ...(entry.tools !== undefined && { tools: entry.tools }),

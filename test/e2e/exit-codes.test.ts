@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, Workspace, fixture, mcpHost } from './mcp-host.js';
 
@@ -22,6 +23,11 @@ beforeAll(() => {
       crashy: { command: process.execPath, args: [fixture('crash-on-start')] },
       nowhere: { command: '/nonexistent/mcp-server' },
       mute: { command: process.execPath, args: ['-e', 'setInterval(() => {}, 1e9)'] },
+      // Serves only after 600 ms, as an `npx -y` server does after its download.
+      slowStart: {
+        command: process.execPath,
+        args: ['-e', `setTimeout(() => import(${JSON.stringify(pathToFileURL(fixture('echo')).href)}), 600)`],
+      },
       midcall: { command: process.execPath, args: [fixture('crash-mid-call')] },
     },
   });
@@ -112,10 +118,16 @@ describe('exit codes', () => {
     expect(result.stderr).toContain('crash-mid-call: lost the database connection');
   });
 
-  it('4: a server whose start-up outlives --timeout, named, not a failed server (3)', async () => {
-    const result = await mcpHost(['--timeout', '300', 'call', 'mute.anything'], { cwd });
+  it('4: a server whose start-up outlives --startup-timeout, named, not a failed server (3)', async () => {
+    const result = await mcpHost(['--startup-timeout', '300', 'call', 'mute.anything'], { cwd });
     expect(result.exitCode).toBe(4);
     expect(result.stderr).toContain('Server mute did not answer initialize within 300 ms');
+    expect(result.stderr).toContain('--startup-timeout MS');
+  });
+
+  it('0: a server slower to start than --timeout, since the start-up has a limit of its own', async () => {
+    const result = await mcpHost(['--timeout', '300', 'call', 'slowStart.echo', 'text=late'], { cwd });
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'late\n' });
   });
 
   it('4: a call that outlives --timeout', async () => {

@@ -100,7 +100,8 @@ describe('Host', () => {
   });
 
   it('reports a server that never answers initialize as a timeout naming it, and ends it', async () => {
-    const host = makeHost({ mute: { command: process.execPath, args: ['-e', 'setInterval(() => {}, 1e9)'] } }, 300);
+    const mute = { command: process.execPath, args: ['-e', 'setInterval(() => {}, 1e9)'], startupTimeoutMs: 300 };
+    const host = makeHost({ mute });
     const error = await host.connect('mute').catch((e: unknown) => e);
     expect(error).toMatchObject({
       code: 'REQUEST_TIMEOUT',

@@ -287,7 +287,7 @@ describe('parseConfig: validation messages', () => {
 
   it('names unknown fields and lists the allowed ones', () => {
     expect(problem({ mcpServers: { w: { command: 'n', arg: ['x'], enviroment: {} } } })).toBe(
-      'mcp.config.json: mcpServers.w: unknown fields "arg", "enviroment"; expected only type, command, args, env, cwd, disabled, description, timeoutMs, replicas, cache, tools',
+      'mcp.config.json: mcpServers.w: unknown fields "arg", "enviroment"; expected only type, command, args, env, cwd, disabled, description, timeoutMs, startupTimeoutMs, replicas, cache, tools',
     );
     expect(problem({ mcpServers: { w: { command: 'n', tools: { allowed: [] } } } })).toBe(
       'mcp.config.json: mcpServers.w.tools: unknown field "allowed"; expected only allow, deny',
