@@ -5,9 +5,11 @@
  * the CLI's reporting of its own errors (context.ts) see the command, the options and the usage errors that
  * commander will see: `-qv`, `--config=x`, `-cx`, a value after `-t`, an unknown option.
  *
- * Plain data and string handling, no imports: this module is on the warm path, where loading commander would cost
- * more than the whole command.
+ * Plain data and string handling (and MCP's list of log levels): this module is on the warm path, where loading
+ * commander would cost more than the whole command.
  */
+
+import { LOGGING_LEVELS } from '../protocol/types.js';
 
 export interface OptionSpec {
   /** As commander takes it: `-c, --config <file>`, `--json`, `--no-color`. */
@@ -17,6 +19,8 @@ export interface OptionSpec {
   readonly check?: (value: string) => string | undefined;
   /** The value when the option is not given (shown in help). */
   readonly defaultValue?: number;
+  /** The only values the option takes. */
+  readonly choices?: readonly string[];
 }
 
 export interface ArgumentSpec {
@@ -69,6 +73,11 @@ export const GLOBAL_OPTIONS = {
     flags: '--startup-timeout <ms>',
     description: 'time a server has to start, in milliseconds, 0 for none (default: 60000)',
     check: milliseconds('no limit'),
+  },
+  logLevel: {
+    flags: '--log-level <level>',
+    description: 'ask servers for their log messages from this level up, shown on stderr (default: warning shown)',
+    choices: LOGGING_LEVELS,
   },
   quiet: { flags: '-q, --quiet', description: 'print only results and errors' },
   verbose: {
@@ -221,6 +230,7 @@ interface ParsedOption {
   long: string;
   takesValue: boolean;
   check: ((value: string) => string | undefined) | undefined;
+  choices: readonly string[] | undefined;
 }
 
 /** `-c, --config <file>` → short `c`, long `config`, takes a value. */
@@ -228,7 +238,8 @@ function parsedOptions(options: Readonly<Record<string, OptionSpec>>): ParsedOpt
   return Object.entries(options).map(([key, spec]) => {
     const match = /^(?:-(\w), )?--([\w-]+)( [<[].*)?$/.exec(spec.flags);
     if (!match) throw new Error(`unreadable option flags: ${spec.flags}`);
-    return { key, short: match[1], long: match[2]!, takesValue: match[3] !== undefined, check: spec.check };
+    const takesValue = match[3] !== undefined;
+    return { key, short: match[1], long: match[2]!, takesValue, check: spec.check, choices: spec.choices };
   });
 }
 
@@ -298,7 +309,7 @@ function readOptions(
   let rest = operands;
   const record = (option: ParsedOption, value: string | undefined): void => {
     if (option.takesValue && value === undefined) reading.problems.push(`option '--${option.long}' needs a value`);
-    const problem = value === undefined ? undefined : option.check?.(value);
+    const problem = value === undefined ? undefined : (option.check?.(value) ?? choiceProblem(option, value));
     if (problem !== undefined) reading.problems.push(`option '--${option.long}': ${problem}`);
     reading.options[option.key] = value ?? true;
   };
@@ -350,4 +361,10 @@ function argumentCountProblems(command: CommandName, count: number): string[] {
   if (count < required) return [`missing argument '${declared[count]!.name}'`];
   if (!isVariadic && count > declared.length) return [`too many arguments for '${command}'`];
   return [];
+}
+
+/** What is wrong with a value outside the option's choices (commander refuses the same values). */
+function choiceProblem(option: ParsedOption, value: string): string | undefined {
+  if (option.choices === undefined || option.choices.includes(value)) return undefined;
+  return `expected one of ${option.choices.join(', ')}, got ${JSON.stringify(value)}`;
 }

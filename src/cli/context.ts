@@ -14,7 +14,8 @@ import type { Host } from '../host/host.js';
 import { Redactor } from '../host/redact.js';
 import { INTERNAL_ERROR_CODE, McpHostError } from './errors.js';
 import type { FailureCode } from './errors.js';
-import type { ProgressNotificationParams } from '../protocol/types.js';
+import { LOGGING_LEVELS } from '../protocol/types.js';
+import type { LoggingLevel, ProgressNotificationParams } from '../protocol/types.js';
 import { EXIT_CODE, exitCodeForError } from './exit-codes.js';
 import type { PreParsed } from './command-line.js';
 import type { EarlyServer } from './early-start.js';
@@ -52,6 +53,8 @@ export interface GlobalOptions {
   isJson: boolean;
   timeoutMs?: number;
   startupTimeoutMs?: number;
+  /** `--log-level`: asked of the servers, and the least severe message shown. */
+  logLevel?: LoggingLevel;
   isQuiet: boolean;
   isVerbose: boolean;
   isColorDisabled: boolean;
@@ -134,6 +137,7 @@ export class CliContext {
       isJson: raw.json === true,
       ...(typeof raw.timeout === 'number' && { timeoutMs: raw.timeout }),
       ...(typeof raw.startupTimeout === 'number' && { startupTimeoutMs: raw.startupTimeout }),
+      ...(typeof raw.logLevel === 'string' && { logLevel: raw.logLevel as LoggingLevel }),
       isQuiet: raw.quiet === true,
       isVerbose: raw.verbose === true,
       isColorDisabled: raw.color === false,
@@ -196,6 +200,7 @@ export class CliContext {
       connectors: { stdio: stdioConnector(this.io.env, this.prestarted()) },
       ...(this.options.timeoutMs !== undefined && { timeoutMs: this.options.timeoutMs }),
       ...(this.options.startupTimeoutMs !== undefined && { startupTimeoutMs: this.options.startupTimeoutMs }),
+      ...(this.options.logLevel !== undefined && { logLevel: this.options.logLevel }),
       ...hooks,
     });
     this.host = host;
@@ -459,14 +464,40 @@ export class CliContext {
 
   /** With `--verbose`: each server's stderr, and lines on its stdout that are not messages. */
   private serverHooks(): LeaseHooks {
-    if (!this.options.isVerbose) return {};
+    const onServerLog = this.serverLogger();
+    if (!this.options.isVerbose) return onServerLog ? { onServerLog } : {};
     return {
+      ...(onServerLog && { onServerLog }),
       onServerStderr: (server, line) => this.diagnostic(`${this.err.dim(`[${server}]`)} ${this.redact(line)}`),
       onInvalidMessage: (server, problem) =>
         this.diagnostic(
           `${this.err.yellow(`[${server}] invalid line on stdout: ${problem.reason}:`)} ${this.redact(problem.preview)}` +
             (problem.suppressed > 0 ? this.err.dim(` (${problem.suppressed} similar reports left out)`) : ''),
         ),
+    };
+  }
+
+  /**
+   * Servers' log messages on stderr, from `--log-level` up; without it, warnings and worse (everything with
+   * `--verbose`), and none with `--quiet` or `--json` unless asked for.
+   */
+  private serverLogger(): LeaseHooks['onServerLog'] {
+    const { logLevel, isVerbose, isQuiet, isJson } = this.options;
+    if (logLevel === undefined && !isVerbose && (isQuiet || isJson)) return undefined;
+    const least = LOGGING_LEVELS.indexOf(logLevel ?? (isVerbose ? 'debug' : 'warning'));
+    return (server, { level, logger, data }) => {
+      // From the peer: an unknown level is shown, as the most likely to matter.
+      const severity = LOGGING_LEVELS.includes(level) ? LOGGING_LEVELS.indexOf(level) : LOGGING_LEVELS.length;
+      if (severity < least) return;
+      const color =
+        severity >= LOGGING_LEVELS.indexOf('error')
+          ? this.err.red
+          : severity >= LOGGING_LEVELS.indexOf('notice')
+            ? this.err.yellow
+            : this.err.dim;
+      const text = typeof data === 'string' ? data : (JSON.stringify(data) ?? String(data));
+      const source = typeof logger === 'string' ? ` (${logger})` : '';
+      this.diagnostic(`${this.err.dim(`[${server}]`)} ${color(`${String(level)}${source}:`)} ${text}`);
     };
   }
 

@@ -3,7 +3,7 @@
  * `exitOverride()` so that nothing ever calls `process.exit`.
  */
 
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { packageVersion } from '../host/package-info.js';
 import { createBenchCommand } from './commands/bench.js';
 import { createCallCommand } from './commands/call.js';
@@ -44,6 +44,7 @@ export function createProgram(ctx: CliContext, runCli: RunCli): Command {
     .showSuggestionAfterError();
   for (const option of Object.values(options) as OptionSpec[]) {
     if (option.check) program.option(option.flags, option.description, checkedNumber(option));
+    else if (option.choices) program.addOption(new Option(option.flags, option.description).choices(option.choices));
     else program.option(option.flags, option.description);
   }
   program.addHelpText(

@@ -14,6 +14,8 @@ import type {
   CallToolResult,
   GetPromptResult,
   Implementation,
+  LoggingLevel,
+  LoggingMessageNotificationParams,
   Prompt,
   ReadResourceResult,
   Resource,
@@ -58,6 +60,10 @@ export interface HostOptions {
   /** Largest message accepted from a server, in bytes. @default 64 MiB */
   maxMessageBytes?: number;
   hooks?: ClientHooks;
+  /** Each log message a server sends (`notifications/message`), at the level it asked for with `logLevel`. */
+  onServerLog?: (server: string, message: LoggingMessageNotificationParams) => void;
+  /** Sent as `logging/setLevel` to each server that declares `logging`, as it starts. @default the server's own */
+  logLevel?: LoggingLevel;
   /** Each line a server writes to stderr (for `--verbose`). */
   onServerStderr?: (server: string, line: string) => void;
   /** Each line a server wrote to stdout that was not a valid message. */
@@ -402,6 +408,11 @@ export class Host {
           options: { ...options, timeoutMs: this.startupTimeoutMs(config) },
         });
         this.watch(name, state!, link.client);
+        const { logLevel } = this.options;
+        if (logLevel !== undefined && link.client.serverCapabilities?.logging) {
+          // A courtesy, like the messages themselves: a server that refuses it still serves.
+          await link.client.setLoggingLevel(logLevel, options).catch(() => undefined);
+        }
         return link;
       },
       onRestart: (index, reason) => this.options.onReplicaRestart?.(name, index, reason),
@@ -455,8 +466,13 @@ export class Host {
     return state.toolsByName.byName;
   }
 
-  /** Keeps the lists and the cache true to what the server announces, and tells the catalog's listeners. */
+  /**
+   * Keeps the lists and the cache true to what the server announces, tells the catalog's listeners, and passes its
+   * log messages on.
+   */
   private watch(server: string, state: ServerState, client: McpClient): void {
+    const { onServerLog } = this.options;
+    if (onServerLog) client.onNotification(NOTIFICATION.MESSAGE, (message) => onServerLog(server, message));
     for (const [kind, { method, lists }] of Object.entries(LIST_CHANGED) as [
       ListKind,
       (typeof LIST_CHANGED)[ListKind],

@@ -66,6 +66,22 @@ describe('call', () => {
     expect(result.stderr).toContain('level: expected one of debug, info, error, got string "warn"');
   });
 
+  it("shows the server's log messages on stderr: warnings and worse, or from --log-level up", async () => {
+    const error = await mcpHost(['call', 'kitchen.log', 'level=error'], { cwd });
+    expect(error).toMatchObject({ exitCode: 0, stdout: 'logged\n' });
+    expect(error.stderr).toContain('[kitchen] error (kitchen): a error message');
+    const info = await mcpHost(['call', 'kitchen.log', 'level=info'], { cwd });
+    expect(info.stderr).not.toContain('a info message');
+    const asked = await mcpHost(['--log-level', 'info', 'call', 'kitchen.log', 'level=info'], { cwd });
+    expect(asked.stderr).toContain('[kitchen] info (kitchen): a info message');
+    // --json keeps stderr for the one error line, unless log messages are asked for.
+    const json = await mcpHost(['--json', 'call', 'kitchen.log', 'level=error'], { cwd });
+    expect(json.stderr).toBe('');
+    const refused = await mcpHost(['--log-level', 'loud', 'call', 'kitchen.log', 'level=info'], { cwd });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('loud');
+  });
+
   it('saves an image to --out and prints its path', async () => {
     const out = path.join(cwd, 'images');
     const result = await mcpHost(['call', 'everything.get-tiny-image', '--out', out], { cwd });

@@ -6,6 +6,7 @@
 
 import { McpHostError } from '../errors.js';
 import type { InvalidMessage } from '../../protocol/connection.js';
+import type { LoggingMessageNotificationParams } from '../../protocol/types.js';
 import { loadConfig } from '../../host/config.js';
 import type { LoadedConfig } from '../../host/config.js';
 import { Host } from '../../host/host.js';
@@ -18,6 +19,8 @@ import { serverSpawnSpec } from '../../host/spawn-spec.js';
 export interface LeaseHooks {
   onServerStderr?: (server: string, line: string) => void;
   onInvalidMessage?: (server: string, problem: InvalidMessage) => void;
+  /** A server's log message; the daemon's servers keep their own level (a command does not change it for all). */
+  onServerLog?: (server: string, message: LoggingMessageNotificationParams) => void;
 }
 
 /** A host lent for one command: use it, never close it, and `release()` it once done. */
@@ -169,6 +172,9 @@ export class WarmHost {
       onInvalidMessage: (server, line) => {
         log(`[${server}] invalid line on stdout: ${line.reason}: ${line.preview}`);
         for (const hooks of this.listeners) hooks.onInvalidMessage?.(server, line);
+      },
+      onServerLog: (server, message) => {
+        for (const hooks of this.listeners) hooks.onServerLog?.(server, message);
       },
       onReplicaRestart: (server, replica, reason) =>
         log(`[${server}] replica ${replica} restarting: ${reason.message}`),

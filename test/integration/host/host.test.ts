@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/host/config.js';
 import { Host } from '../../../src/host/host.js';
 import { McpHostError } from '../../../src/protocol/errors.js';
+import type { LoggingLevel } from '../../../src/protocol/types.js';
 import { REPO_ROOT } from '../../helpers/stdio-server.js';
 
 const fixture = (name: string) => path.join(REPO_ROOT, 'dist/test/fixtures/servers', `${name}.js`);
@@ -171,5 +172,39 @@ describe('Host', () => {
         /remote cannot be reached: it is a http entry .*no connector for http servers/,
       ) as unknown,
     });
+  });
+});
+
+describe('server log messages', () => {
+  function loggingHost(logLevel?: LoggingLevel): { host: Host; messages: string[] } {
+    const config = parseConfig(
+      JSON.stringify({ mcpServers: { kitchen: node('kitchen-sink') } }),
+      path.join(REPO_ROOT, 'test-host.json'),
+      process.env,
+    );
+    const messages: string[] = [];
+    const host = new Host({
+      config,
+      env: process.env,
+      ...(logLevel && { logLevel }),
+      onServerLog: (server, { level, data }) => messages.push(`${server} ${level} ${String(data)}`),
+    });
+    hosts.push(host);
+    return { host, messages };
+  }
+
+  it('are passed on with the server they came from', async () => {
+    const { host, messages } = loggingHost();
+    await host.callTool('kitchen.log', { level: 'info' });
+    await host.callTool('kitchen.log', { level: 'error' });
+    await expect.poll(() => messages).toEqual(['kitchen info a info message', 'kitchen error a error message']);
+  });
+
+  it('are asked for from logLevel up, as logging/setLevel to the server', async () => {
+    const { host, messages } = loggingHost('error');
+    await host.callTool('kitchen.log', { level: 'info' });
+    await host.callTool('kitchen.log', { level: 'error' });
+    // The server filters: the info message is never sent (the tool's answer comes after its messages).
+    await expect.poll(() => messages).toEqual(['kitchen error a error message']);
   });
 });

@@ -84,6 +84,7 @@ describe('the pre-parse and commander agree', () => {
     ['bench', 'w.x', '--requests', '5', '--concurrency=2'],
     ['discover', '-5'],
     ['ping', 'a', 'b', '--no-color', '--json'],
+    ['--log-level', 'debug', 'list', 'tools', '--startup-timeout=0'],
   ];
   // Lines commander refuses as a usage error (exit 1) before anything runs.
   const refused = [
@@ -100,6 +101,8 @@ describe('the pre-parse and commander agree', () => {
     ['-z', 'list', 'tools'],
     ['call', 'w.x', '-qz'],
     ['call', '--args', '-t', '5', 'w.x'],
+    ['--log-level', 'loud', 'list', 'tools'],
+    ['--startup-timeout', 'soon', 'list', 'tools'],
     [],
   ];
   // Help or the version: printed, exit 0, and nothing else runs.
