@@ -117,6 +117,8 @@ describe('no orphans', () => {
     const result = await running;
     expect(result.exitCode).toBe(130);
     expect(result.stderr).toContain('error: Interrupted');
+    // The call was cancelled (notifications/cancelled), not only cut off by the server's end.
+    expect(result.stderr).toContain('slow: cancelled (CANCELLED)');
     expect(result.stdout).toBe('');
     expect(await processesWith(MARKER)).toEqual([]);
   });
@@ -138,7 +140,17 @@ describe('no orphans', () => {
     },
   );
 
-  it('SIGTERM is handled like Ctrl-C', async () => {
+  it('SIGTERM is handled like Ctrl-C, the call cancelled too', async () => {
+    const running = mcpHost(['--verbose', 'call', 'slow.slow', 'ms=30000', 'announce=true'], { cwd });
+    await outputContaining(running.stderr, 'slow: waiting 30000 ms');
+    running.kill('SIGTERM');
+    const result = await running;
+    expect(result.exitCode).toBe(130);
+    expect(result.stderr).toContain('slow: cancelled (CANCELLED)');
+    expect(await processesWith(MARKER)).toEqual([]);
+  });
+
+  it('SIGTERM is handled like Ctrl-C, with --json', async () => {
     const running = mcpHost(['--json', 'call', 'kitchen.count', 'to=100000', 'stepMs=10'], { cwd });
     await waitFor(async () => (await processesWith(MARKER)).length > 0, WAIT_LIMIT_MS, 'the server');
     running.kill('SIGTERM');
