@@ -79,6 +79,10 @@ export const GLOBAL_OPTIONS = {
     description: 'ask servers for their log messages from this level up, shown on stderr (default: warning shown)',
     choices: LOGGING_LEVELS,
   },
+  raw: {
+    flags: '--raw',
+    description: 'print control characters from servers as they are (on a terminal they are shown escaped)',
+  },
   quiet: { flags: '-q, --quiet', description: 'print only results and errors' },
   verbose: {
     flags: '-v, --verbose',

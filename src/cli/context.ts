@@ -21,6 +21,7 @@ import type { PreParsed } from './command-line.js';
 import type { EarlyServer } from './early-start.js';
 import { BinaryFiles, colorLevel, createChalk } from './render.js';
 import type { ChalkInstance } from './render.js';
+import { escapeControls } from './terminal-text.js';
 
 /** Anything text can be written to: a stream, or a collector in tests. */
 export interface TextOutput {
@@ -58,6 +59,8 @@ export interface GlobalOptions {
   isQuiet: boolean;
   isVerbose: boolean;
   isColorDisabled: boolean;
+  /** `--raw`: control characters from servers reach a terminal as they are. */
+  isRaw?: boolean;
 }
 
 /** How an error is reported: the stable code, the message, the facts, and the exit code. */
@@ -67,6 +70,9 @@ export interface Failure {
   details: Record<string, unknown>;
   exitCode: number;
 }
+
+/** Back to the start of the line, and erase it: how the progress line redraws in place. */
+const ERASE_LINE = '\r\x1b[2K';
 
 /** Lines of a server's stderr shown under an error in human output (the JSON details carry all of them). */
 const STDERR_LINES_SHOWN = 10;
@@ -141,6 +147,7 @@ export class CliContext {
       isQuiet: raw.quiet === true,
       isVerbose: raw.verbose === true,
       isColorDisabled: raw.color === false,
+      isRaw: raw.raw === true,
     };
     this.out = this.chalkFor(this.io.isTTY.stdout);
     this.err = this.chalkFor(this.io.isTTY.stderr);
@@ -244,14 +251,22 @@ export class CliContext {
   // message, an error or a log line. Whatever is written is redacted as a whole, after it is formatted: a secret can
   // hide in what formatting makes of it (JSON escapes, a number, a cut).
 
-  /** Writes text to stdout, secrets replaced. The only way to stdout. */
+  /** Writes text to stdout, secrets replaced, control characters shown on a terminal. The only way to stdout. */
   writeOut(text: string): void {
-    this.io.stdout.write(this.redact(text));
+    this.io.stdout.write(this.forTerminal(this.redact(text), this.io.isTTY.stdout));
   }
 
-  /** Writes text to stderr, secrets replaced. The only way to stderr. */
+  /**
+   * Writes text to stderr, secrets replaced, control characters shown on a terminal. The only way to stderr but the
+   * progress line's own erase sequence.
+   */
   writeErr(text: string): void {
-    this.io.stderr.write(this.redact(text));
+    this.io.stderr.write(this.forTerminal(this.redact(text), this.io.isTTY.stderr));
+  }
+
+  /** On a terminal, control characters (from servers: escape sequences) are shown, unless `--raw`. */
+  private forTerminal(text: string, isTTY: boolean): string {
+    return isTTY && this.options.isRaw !== true ? escapeControls(text) : text;
   }
 
   /** Writes a line of result to stdout (human mode). */
@@ -320,7 +335,8 @@ export class CliContext {
       // \r and "erase line" redraw in place; the message is cut so the line never wraps on a narrow terminal, and
       // redacted before it is cut: a secret cut in two would match no longer.
       const text = this.redact(`${label} ${bar}${message ? ` ${message}` : ''}`).slice(0, 100);
-      this.writeErr(`\r\x1b[2K${this.err.cyan(text)}`);
+      this.io.stderr.write(ERASE_LINE);
+      this.writeErr(this.err.cyan(text));
       this.isProgressShown = true;
     };
   }
@@ -328,7 +344,7 @@ export class CliContext {
   clearProgress(): void {
     if (!this.isProgressShown) return;
     this.isProgressShown = false;
-    this.writeErr('\r\x1b[2K');
+    this.io.stderr.write(ERASE_LINE);
   }
 
   /** Replaces every secret value from the config (API keys passed through `${VAR}`) with `***`. */

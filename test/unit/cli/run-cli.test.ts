@@ -197,6 +197,42 @@ describe('runCli: colour', () => {
   });
 });
 
+describe('runCli: control characters from servers', () => {
+  // A result that would set the terminal's title: escaped on a terminal, the bytes themselves on a pipe or with --raw.
+  const title = '\x1b]0;owned\x07';
+  const ECHO = path.join(REPO_ROOT, 'dist/test/fixtures/servers/echo.js');
+  let echoConfig: string;
+  beforeAll(() => {
+    echoConfig = path.join(dir, 'echo.config.json');
+    fs.writeFileSync(echoConfig, JSON.stringify({ mcpServers: { echo: { command: process.execPath, args: [ECHO] } } }));
+  });
+  const echo = (args: string[], io: Partial<CliIo> = {}) => run(['--config', echoConfig, ...args], io);
+
+  it('shows them escaped on a terminal', async () => {
+    const result = await echo(['call', 'echo.echo', `text=${title}hi`], { isTTY: { stdout: true, stderr: true } });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('\\x1b]0;owned\\x07hi');
+    expect(result.stdout).not.toContain(title);
+  });
+
+  it('passes them through to a pipe, and to a terminal with --raw', async () => {
+    const piped = await echo(['call', 'echo.echo', `text=${title}hi`]);
+    expect(piped).toMatchObject({ exitCode: 0, stdout: `${title}hi\n` });
+    const raw = await echo(['--raw', 'call', 'echo.echo', `text=${title}hi`], {
+      isTTY: { stdout: true, stderr: true },
+    });
+    expect(raw.exitCode).toBe(0);
+    expect(raw.stdout).toContain(`${title}hi`);
+  });
+
+  it('escapes them in an error message on a terminal stderr', async () => {
+    const result = await echo(['call', `echo.${title}`], { isTTY: { stdout: false, stderr: true } });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain('\\x1b]0;owned\\x07');
+    expect(result.stderr).not.toContain(title);
+  });
+});
+
 describe('runCli: servers', () => {
   it('calls a tool and prints the result', async () => {
     const result = await run(['call', 'kitchen.add', 'a=2', 'b=3']);
