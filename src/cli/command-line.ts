@@ -136,7 +136,13 @@ export const COMMANDS = {
       { name: '<server>', description: 'the server' },
       { name: '<uri>', description: 'the resource URI, e.g. kitchen://menu or file:///tmp/a.txt' },
     ],
-    options: { out: OUT_OPTION },
+    options: {
+      out: {
+        flags: '--out <path>',
+        description:
+          'write a resource of one content to this file, as its bytes; a directory (or several contents): saved in it',
+      },
+    },
   },
   prompt: {
     arguments: [

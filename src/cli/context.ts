@@ -23,9 +23,9 @@ import { BinaryFiles, colorLevel, createChalk } from './render.js';
 import type { ChalkInstance } from './render.js';
 import { escapeControls } from './terminal-text.js';
 
-/** Anything text can be written to: a stream, or a collector in tests. */
+/** Anything text can be written to: a stream, or a collector in tests. Bytes only from `printBytes`. */
 export interface TextOutput {
-  write(text: string): unknown;
+  write(chunk: string | Uint8Array): unknown;
 }
 
 /** The outside world of one run, injected so tests can run the CLI in-process. */
@@ -281,6 +281,16 @@ export class CliContext {
     this.clearProgress();
     this.hasWrittenStdout = true;
     this.writeOut(text);
+  }
+
+  /**
+   * Writes bytes to stdout as they are (a resource's own bytes, for `read … > file`), secrets replaced. Never for a
+   * terminal: bytes are not text to escape.
+   */
+  printBytes(bytes: Uint8Array): void {
+    this.clearProgress();
+    this.hasWrittenStdout = true;
+    this.io.stdout.write(this.redactor.bytes(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
   }
 
   printLines(lines: readonly string[]): void {

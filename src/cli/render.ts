@@ -219,6 +219,15 @@ export class BinaryFiles {
     return { path: file, isRedacted: redacted !== bytes };
   }
 
+  /** Writes `bytes`, secrets replaced, to the file `target` (relative to `cwd`), as a shell's `>` would. */
+  async saveAs(target: string, bytes: Buffer): Promise<SavedFile> {
+    const file = path.resolve(this.options.cwd, target);
+    const redacted = this.options.redactor.bytes(bytes);
+    await writeFile(file, redacted);
+    this.saved.push(file);
+    return { path: file, isRedacted: redacted !== bytes };
+  }
+
   private async makeDir(): Promise<string> {
     const { outDir, cwd, env } = this.options;
     if (outDir !== undefined) {

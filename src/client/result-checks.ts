@@ -63,7 +63,16 @@ export const CALL_TOOL_RESULT: Check = (value, path) => {
   return undefined;
 };
 
-export const READ_RESOURCE_RESULT: Check = listOf('contents', withStrings('uri'));
+/** Each content is text or a blob (base64), as a string: what a reader writes out as bytes. */
+export const READ_RESOURCE_RESULT: Check = listOf(
+  'contents',
+  (value, path) =>
+    withStrings('uri')(value, path) ??
+    (typeof (value as Record<string, unknown>).text === 'string' ||
+    typeof (value as Record<string, unknown>).blob === 'string'
+      ? undefined
+      : `${path}: expected a string "text" or "blob"`),
+);
 
 export const GET_PROMPT_RESULT: Check = listOf('messages', (value, path) =>
   isObject(value) && isObject(value.content) ? undefined : `${path}.content: expected an object`,

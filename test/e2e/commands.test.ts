@@ -111,8 +111,63 @@ describe('read, prompt, ping, schema, list', () => {
     const result = await mcpHost(['read', 'everything', 'demo://resource/dynamic/text/7'], { cwd });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('Resource 7');
+    // Byte for byte: the resource has no final newline, and none is added.
     const kitchen = await mcpHost(['read', 'kitchen', 'kitchen://dishes/salad:green:2'], { cwd });
-    expect(kitchen).toMatchObject({ exitCode: 0, stdout: '{"dish":"salad:green:2"}\n' });
+    expect(kitchen).toMatchObject({ exitCode: 0, stdout: '{"dish":"salad:green:2"}' });
+  });
+
+  it('writes a blob to a pipe as its bytes, or to the file --out names, and nothing else', async () => {
+    const everyByte = Buffer.from(Array.from({ length: 256 }, (_, index) => index));
+    const piped = await mcpHost(['read', 'kitchen', 'kitchen://bytes'], { cwd, encoding: 'buffer' });
+    expect({
+      exitCode: piped.exitCode,
+      stdout: Buffer.from(piped.stdout as Uint8Array),
+      stderr: String(piped.stderr),
+    }).toEqual({
+      exitCode: 0,
+      stdout: everyByte,
+      stderr: '',
+    });
+    const toFile = await mcpHost(['read', 'kitchen', 'kitchen://bytes', '--out', 'bytes.bin'], { cwd });
+    expect(toFile).toMatchObject({ exitCode: 0, stdout: '' });
+    expect(toFile.stderr).toBe(`saved to ${path.join(cwd, 'bytes.bin')}\n`);
+    expect(fs.readFileSync(path.join(cwd, 'bytes.bin'))).toEqual(everyByte);
+    const text = await mcpHost(['-q', 'read', 'kitchen', 'kitchen://dishes/stew', '--out', 'stew.json'], { cwd });
+    expect(text).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
+    expect(fs.readFileSync(path.join(cwd, 'stew.json'), 'utf8')).toBe('{"dish":"stew"}');
+  });
+
+  it('saves into a directory when --out names one', async () => {
+    const result = await mcpHost(['read', 'kitchen', 'kitchen://bytes', '--out', 'exports/'], { cwd });
+    expect(result.exitCode).toBe(0);
+    const [saved] = fs.readdirSync(path.join(cwd, 'exports'));
+    expect(saved).toMatch(/^kitchen-resource-1\./);
+    expect(result).toMatchObject({ stdout: '', stderr: `saved to ${path.join(cwd, 'exports', saved!)}\n` });
+    expect(fs.readFileSync(path.join(cwd, 'exports', saved!))).toEqual(
+      Buffer.from(Array.from({ length: 256 }, (_, index) => index)),
+    );
+  });
+
+  it('ends text with a newline on a terminal, and saves a blob there rather than print it', async () => {
+    // `script` gives the CLI a terminal, which is what makes it print for a person.
+    const onTerminal = (args: string[]) =>
+      execa('script', ['-qefc', [process.execPath, BIN, ...args].map((word) => `'${word}'`).join(' '), '/dev/null'], {
+        cwd,
+        env: { PATH: process.env.PATH ?? '', HOME: cwd, XDG_RUNTIME_DIR: path.join(cwd, '.run'), NO_COLOR: '1' },
+        extendEnv: false,
+        reject: false,
+        stdin: 'ignore',
+        stripFinalNewline: false,
+        timeout: 20_000,
+      });
+    const text = await onTerminal(['read', 'kitchen', 'kitchen://dishes/stew']);
+    expect(text.exitCode).toBe(0);
+    expect(String(text.stdout)).toBe('{"dish":"stew"}\r\n');
+    const blob = await onTerminal(['read', 'kitchen', 'kitchen://bytes']);
+    expect(blob.exitCode).toBe(0);
+    expect(String(blob.stdout)).toMatch(
+      /^\[resource kitchen:\/\/bytes application\/octet-stream\] 256 bytes saved to \S+/,
+    );
   });
 
   it('gets a prompt, and names a missing required argument', async () => {

@@ -166,7 +166,9 @@ describe('exit codes', () => {
   it('6: an unknown resource (-32002 from the server) and an unknown prompt', async () => {
     const resource = await mcpHost(['read', 'kitchen', 'kitchen://menuu'], { cwd });
     expect(resource.exitCode).toBe(6);
-    expect(resource.stderr).toContain('Server kitchen has no resource kitchen://menuu; did you mean "kitchen://menu"?');
+    expect(resource.stderr).toContain(
+      'Server kitchen has no resource kitchen://menuu; did you mean "kitchen://menu" or "kitchen://bytes"?',
+    );
     const prompt = await mcpHost(['prompt', 'kitchen.ordr'], { cwd });
     expect(prompt.exitCode).toBe(6);
     expect(prompt.stderr).toContain('Server kitchen has no prompt "ordr"; did you mean "order"?');
@@ -181,7 +183,7 @@ describe('exit codes', () => {
     expect(item.exitCode).toBe(6);
     expect(JSON.parse(String(item.stderr))).toMatchObject({ code: 'NOT_FOUND' });
     expect(String(item.stderr)).toContain('demo://items/{id}');
-    expect((await mcpHost(['read', 'sdk', 'demo://items/7'], { cwd })).stdout).toBe('item 7\n');
+    expect((await mcpHost(['read', 'sdk', 'demo://items/7'], { cwd })).stdout).toBe('item 7');
   });
 });
 

@@ -46,7 +46,10 @@ describe('--json shapes', () => {
       protocolVersion: '2025-11-25',
       capabilities: { tools: {}, resources: {}, prompts: {} },
       tools: expect.arrayContaining([expect.objectContaining({ name: 'add', inputSchema: expect.any(Object) })]),
-      resources: [expect.objectContaining({ uri: 'kitchen://menu' })],
+      resources: [
+        expect.objectContaining({ uri: 'kitchen://menu' }),
+        expect.objectContaining({ uri: 'kitchen://bytes' }),
+      ],
       resourceTemplates: [expect.objectContaining({ uriTemplate: 'kitchen://dishes/{dish}' })],
       prompts: [expect.objectContaining({ name: 'order' })],
     });

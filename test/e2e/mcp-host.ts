@@ -48,6 +48,8 @@ export interface RunOptions {
   input?: string;
   /** Options for node itself, before the script (`--import` of a probe). */
   nodeArgs?: readonly string[];
+  /** `buffer`: stdout and stderr as bytes, for output that is not text. */
+  encoding?: 'buffer';
 }
 
 /** Starts `node bin/mcp-host.js ...args`; await it for `{ exitCode, stdout, stderr }`. Never rejects on exit codes. */
@@ -65,6 +67,7 @@ export function mcpHost(args: readonly string[], options: RunOptions): ResultPro
     extendEnv: false,
     reject: false,
     stripFinalNewline: false,
+    ...(options.encoding !== undefined && { encoding: options.encoding }),
     ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' }),
     // Each run should take well under a second; this only keeps a hung CLI from stalling the suite.
     timeout: 20_000,

@@ -202,12 +202,18 @@ describe('saved blobs', () => {
     expect(result.stdout).toContain('[resource secret://note.txt text/plain]\n***\n');
   });
 
-  it('saves a resource blob with the secrets hidden, and --out still works', async () => {
-    const result = await run(['read', 'secret', 'secret://blob', '--out', 'exports']);
-    expect(result.exitCode).toBe(0);
+  it('hides them in a resource blob written to --out FILE, to a directory, or to a pipe as its bytes', async () => {
+    const toFile = await run(['read', 'secret', 'secret://blob', '--out', 'blob.bin']);
+    expect(toFile.exitCode).toBe(0);
+    expect(toFile.stderr).toContain('(a secret in it was replaced with ***)');
+    expect(fs.readFileSync(path.join(cwd, 'blob.bin')).includes(Buffer.from('key=*** pin=***'))).toBe(true);
+    const toDirectory = await run(['read', 'secret', 'secret://blob', '--out', 'exports/']);
+    expect(toDirectory.exitCode).toBe(0);
     const [file] = filesUnder(path.join(cwd, 'exports'));
-    expect(file).toBeDefined();
     expect(fs.readFileSync(file!).includes(Buffer.from('key=*** pin=***'))).toBe(true);
+    const piped = await run(['read', 'secret', 'secret://blob']);
+    expect(piped.exitCode).toBe(0);
+    expect(piped.stdout).toContain('key=*** pin=***');
   });
 
   it('hides them inside base64 data in --json output, which stays valid base64', async () => {

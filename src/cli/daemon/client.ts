@@ -82,7 +82,7 @@ export function runThroughDaemon(
     };
     streams.stdout.on('error', onStdoutError);
 
-    const write = (stream: Writable, text: string): void => {
+    const write = (stream: Writable, text: string | Buffer): void => {
       if (stream === streams.stdout && isStdoutBroken) return;
       // Backpressure: a slow reader of our stdout slows the daemon's writes down rather than fill our memory.
       if (!stream.write(text)) {
@@ -101,6 +101,8 @@ export function runThroughDaemon(
       if (frame === undefined) return;
       if (typeof frame.out === 'string') write(streams.stdout, frame.out);
       else if (typeof frame.err === 'string') write(streams.stderr, frame.err);
+      else if (typeof frame.outBytes === 'string') write(streams.stdout, Buffer.from(frame.outBytes, 'base64'));
+      else if (typeof frame.errBytes === 'string') write(streams.stderr, Buffer.from(frame.errBytes, 'base64'));
       else if (frame.accepted === true) {
         isAccepted = true;
         stopForwarding = streams.onInterrupt((signal) => send({ signal }));

@@ -31,8 +31,8 @@ const RUN_DRAIN_MS = 2_000;
 
 /** What a command run in the daemon sees as its world (the CLI's `CliIo`, with a lent host). */
 export interface DaemonRunIo {
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
+  stdout: { write(chunk: string | Uint8Array): unknown };
+  stderr: { write(chunk: string | Uint8Array): unknown };
   stdin: Readable;
   env: NodeJS.ProcessEnv;
   cwd: string;
@@ -310,8 +310,8 @@ class DaemonServer implements Daemon {
     });
     const env = Object.fromEntries(Object.entries(request.env).filter(([, value]) => typeof value === 'string'));
     const io: DaemonRunIo = {
-      stdout: { write: (text: string) => send({ out: text }) },
-      stderr: { write: (text: string) => send({ err: text }) },
+      stdout: { write: (chunk: string | Uint8Array) => send(outFrame('out', chunk)) },
+      stderr: { write: (chunk: string | Uint8Array) => send(outFrame('err', chunk)) },
       stdin,
       env,
       cwd: request.cwd,
@@ -421,4 +421,11 @@ function runRequestProblem(run: unknown): string | undefined {
     return 'run.isTTY: expected { stdout: boolean, stderr: boolean }';
   }
   return undefined;
+}
+
+/** A write as a frame: text as it is, bytes (a resource's own, see `read`) as base64, so the client writes them back. */
+function outFrame(stream: 'out' | 'err', chunk: string | Uint8Array): RunFrame {
+  if (typeof chunk === 'string') return stream === 'out' ? { out: chunk } : { err: chunk };
+  const base64 = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64');
+  return stream === 'out' ? { outBytes: base64 } : { errBytes: base64 };
 }

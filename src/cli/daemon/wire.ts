@@ -4,7 +4,8 @@
  * A connection opens with one hello line from the client:
  * - `{ v, build, run: RunRequest }` runs one command line in the daemon. The daemon answers `{ accepted: true }`
  *   (or `{ declined: reason }` and closes: the client then runs the command itself), then streams
- *   `{ out: text }` / `{ err: text }`, may ask `{ stdin: true }`, and ends with `{ exit: code }`. The client may send
+ *   `{ out: text }` / `{ err: text }` (or `{ outBytes: base64 }` / `{ errBytes: base64 }` for bytes that are not
+ *   text, as `read` writes), may ask `{ stdin: true }`, and ends with `{ exit: code }`. The client may send
  *   `{ signal: name }` (Ctrl-C), and, once asked, `{ in: base64 }` chunks and `{ inEnd: true }`.
  * - `{ v, control: 'status' | 'stop' }` gets one answer line, `{ ok: true, status }` or `{ ok: false, code, message }`.
  *
@@ -16,7 +17,7 @@ import { LineFramer } from '../../protocol/stdio/line-framer.js';
 import { packageVersion } from '../../host/package-info.js';
 
 /** Bumped whenever a message changes shape; a daemon declines runs from another version. */
-export const DAEMON_PROTOCOL_VERSION = 1;
+export const DAEMON_PROTOCOL_VERSION = 2;
 /** Longest line accepted on a daemon socket (a hello carries the client's whole environment). */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
@@ -35,7 +36,14 @@ export type Hello = { v: number; build: string; run: RunRequest } | { v: number;
 
 /** Lines from the daemon during a run. */
 export type RunFrame =
-  { accepted: true } | { declined: string } | { out: string } | { err: string } | { stdin: true } | { exit: number };
+  | { accepted: true }
+  | { declined: string }
+  | { out: string }
+  | { err: string }
+  | { outBytes: string }
+  | { errBytes: string }
+  | { stdin: true }
+  | { exit: number };
 
 /** Lines from the client during a run. */
 export type ClientFrame = { signal: string } | { in: string } | { inEnd: true };

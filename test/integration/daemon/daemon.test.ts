@@ -75,6 +75,23 @@ describe('a running daemon', () => {
     expect(whoamiPid(refused.stdout)).not.toBe(daemonPid);
   });
 
+  it('relays a resource that is not text byte for byte, as a command without the daemon writes it', async () => {
+    const args = ['read', 'kitchen', 'kitchen://bytes'];
+    const [warm, cold] = await Promise.all([
+      workspace.cli(args, { encoding: 'buffer' }),
+      workspace.cli(['--no-daemon', ...args], { encoding: 'buffer' }),
+    ]);
+    const everyByte = Buffer.from(Array.from({ length: 256 }, (_, index) => index));
+    expect({ exitCode: warm.exitCode, stdout: Buffer.from(warm.stdout as Uint8Array) }).toEqual({
+      exitCode: 0,
+      stdout: everyByte,
+    });
+    expect({ exitCode: cold.exitCode, stdout: Buffer.from(cold.stdout as Uint8Array) }).toEqual({
+      exitCode: 0,
+      stdout: everyByte,
+    });
+  });
+
   it('prints exactly what a command that starts its own servers prints, with the same exit code', async () => {
     const commands = [
       ['call', 'kitchen.add', 'a=1', 'b=2'],

@@ -33,11 +33,12 @@ export class DaemonWorkspace extends Workspace {
   }
 
   /** Runs `mcp-host ...args` in the workspace with the workspace's runtime directory. */
-  cli(args: readonly string[], options: { env?: Record<string, string>; input?: string } = {}) {
+  cli(args: readonly string[], options: { env?: Record<string, string>; input?: string; encoding?: 'buffer' } = {}) {
     return mcpHost(args, {
       cwd: this.dir,
       env: { ...this.env, ...options.env },
       ...(options.input !== undefined && { input: options.input }),
+      ...(options.encoding !== undefined && { encoding: options.encoding }),
     });
   }
 
