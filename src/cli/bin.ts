@@ -5,6 +5,7 @@
  * beside this file as main.cjs, runs in this process.
  */
 
+import { settleColorVariables } from './color-env.js';
 import { EXIT_CODE } from './exit-codes.js';
 import { preParse } from './command-line.js';
 import type { PreParsed } from './command-line.js';
@@ -20,6 +21,7 @@ function cacheVariant({ command }: PreParsed): string {
 }
 
 async function run(): Promise<void> {
+  settleColorVariables(process.env);
   // The one reading of the command line before commander's: the warm path, the early start and the CLI share it.
   const line = preParse(process.argv.slice(2));
   const exitCode = await runFastPath(line);

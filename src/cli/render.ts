@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Chalk } from 'chalk';
 import type { ChalkInstance, ColorSupportLevel } from 'chalk';
 import { formatBytes } from '../protocol/format-bytes.js';
+import { isNoColorSet } from './color-env.js';
 import type { ContentBlock, ResourceContents } from '../protocol/types.js';
 
 export type { ChalkInstance };
@@ -28,7 +29,7 @@ export interface ColorOptions {
  */
 export function colorLevel({ isTTY, env, isColorDisabled }: ColorOptions): ColorSupportLevel {
   if (isColorDisabled) return 0;
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
+  if (isNoColorSet(env)) return 0;
   const forced = env.FORCE_COLOR;
   if (forced !== undefined && forced !== '') {
     if (forced === '0' || forced === 'false') return 0;

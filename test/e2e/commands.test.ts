@@ -50,6 +50,17 @@ describe('call', () => {
     expect(count).toMatchObject({ exitCode: 0, stdout: 'counted to 3\n' });
   });
 
+  it('prints no Node warning when NO_COLOR and FORCE_COLOR are both set, and follows NO_COLOR when it is not empty', async () => {
+    const emptyNoColor = await mcpHost(['call', 'echo.nope'], { cwd, env: { NO_COLOR: '', FORCE_COLOR: '1' } });
+    expect(emptyNoColor.exitCode).toBe(6);
+    expect(emptyNoColor.stderr).not.toContain('Warning');
+    expect(emptyNoColor.stderr).toContain('\x1b[31merror:');
+    const both = await mcpHost(['call', 'echo.nope'], { cwd, env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
+    expect(both.exitCode).toBe(6);
+    expect(both.stderr).not.toContain('Warning');
+    expect(both.stderr).not.toContain('\x1b[');
+  });
+
   it('takes arguments from --args JSON, @file and stdin, with key=value on top', async () => {
     const inline = await mcpHost(['call', 'kitchen.add', '--args', '{"a": 1, "b": 1}', 'b=5'], { cwd });
     expect(JSON.parse(String(inline.stdout))).toEqual({ sum: 6 });
