@@ -156,6 +156,21 @@ describe('exit codes', () => {
     expect(result.stderr).toContain('Server kitchen has no tool "ad"; did you mean "add"?');
   });
 
+  it('6: a tool the server lacks is suggested from another server, even with servers here that never answer', async () => {
+    // `mute` and `hang` never list their tools: the suggestion waits for them a bounded time, then goes without.
+    const startedAt = Date.now();
+    const result = await mcpHost(['call', 'sdk.add', 'a=1'], { cwd });
+    expect(result.exitCode).toBe(6);
+    expect(result.stderr).toContain('sdk does not support tools; did you mean "kitchen.add"?');
+    // kitchen has tools, none close to echo; slowStart has it (and answers after 600 ms, within the wait).
+    const elsewhere = await mcpHost(['call', 'kitchen.echo', 'text=hi'], { cwd });
+    expect(elsewhere.exitCode).toBe(6);
+    expect(elsewhere.stderr).toContain(
+      'Server kitchen has no tool "echo"; did you mean "slowStart.echo" or "midcall.echo"?',
+    );
+    expect(Date.now() - startedAt).toBeLessThan(10_000);
+  });
+
   it('6: an unknown server, with a suggestion, and nothing started', async () => {
     const result = await mcpHost(['call', 'kitchn.add'], { cwd });
     expect(result.exitCode).toBe(6);

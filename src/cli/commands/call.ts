@@ -2,7 +2,10 @@
 
 import { Command } from 'commander';
 import { McpHostError } from '../errors.js';
-import type { CallToolResult } from '../../protocol/types.js';
+import { qualifiedName } from '../../host/catalog.js';
+import type { Host } from '../../host/host.js';
+import { MAX_SUGGESTIONS, closestNames, didYouMean } from '../../protocol/did-you-mean.js';
+import type { CallToolResult, Tool } from '../../protocol/types.js';
 import { loadArgsOption, parseAssignments, toolArguments } from '../args.js';
 import { COMMANDS } from '../command-line.js';
 import type { CliContext } from '../context.js';
@@ -45,7 +48,7 @@ Examples:
           options.args === undefined ? {} : await loadArgsOption(options.args, { ...ctx.io, signal: ctx.signal });
         return ctx.withHost(async (host) => {
           host.serverConfig(server);
-          const definition = await host.findTool(server, tool, ctx.requestOptions());
+          const definition = await findToolOrExplain(ctx, host, server, tool);
           const args = toolArguments(definition, assignments, base, target);
           const onprogress = ctx.progressReporter(target);
           const result = await host.callTool(`${server}.${tool}`, args, {
@@ -65,6 +68,50 @@ Examples:
         });
       }),
     );
+}
+
+/** How long the other servers may take to list their tools for a "did you mean": a courtesy, never a wait to notice. */
+const OTHER_SERVERS_WAIT_MS = 2_000;
+
+/**
+ * The tool's declaration. A tool the server does not have, with nothing close on it either (or a server without
+ * tools), is looked for on the other servers, as a user who picked the wrong server needs (`weather.list_folders` → `email.list_folders`).
+ */
+async function findToolOrExplain(ctx: CliContext, host: Host, server: string, tool: string): Promise<Tool> {
+  try {
+    return await host.findTool(server, tool, ctx.requestOptions());
+  } catch (error) {
+    // The server has no such tool, or no tools at all.
+    if (!(error instanceof McpHostError) || (error.code !== 'NOT_FOUND' && error.code !== 'CAPABILITY_MISSING')) {
+      throw error;
+    }
+    const available = Array.isArray(error.context.available) ? (error.context.available as string[]) : [];
+    if (closestNames(tool, available).length > 0) throw error;
+    const elsewhere = await closestOnOtherServers(ctx, host, server, tool);
+    if (elsewhere.length === 0) throw error;
+    throw new McpHostError(error.code, `${error.message}${didYouMean(elsewhere, { prefix: '; ' })}`, error.context);
+  }
+}
+
+/** `server.tool` names on the other servers whose tool names are closest to `tool`; servers that fail are skipped. */
+async function closestOnOtherServers(ctx: CliContext, host: Host, server: string, tool: string): Promise<string[]> {
+  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(OTHER_SERVERS_WAIT_MS)]);
+  const others = host.serverNames().filter((name) => name !== server);
+  const lists = await Promise.all(
+    others.map(async (name) => {
+      try {
+        const tools = await host.listTools(name, { signal, timeoutMs: OTHER_SERVERS_WAIT_MS });
+        return tools.map((entry) => ({ name: entry.name, qualified: qualifiedName(name, entry.name) }));
+      } catch {
+        return [];
+      }
+    }),
+  );
+  const candidates = lists.flat();
+  // Closest first; a name two servers share is suggested on both.
+  return closestNames(tool, [...new Set(candidates.map((entry) => entry.name))])
+    .flatMap((name) => candidates.filter((entry) => entry.name === name).map((entry) => entry.qualified))
+    .slice(0, MAX_SUGGESTIONS);
 }
 
 async function printResult(ctx: CliContext, result: CallToolResult, files: BinaryFiles): Promise<void> {
