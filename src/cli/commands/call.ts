@@ -35,7 +35,7 @@ export function createCallCommand(ctx: CliContext): Command {
       `
 Examples:
   mcp-host call weather.get_forecast city=Paris days=3
-  mcp-host call database.query sql="select 1" params:='[1, "a"]'
+  mcp-host call database.query sql="select name from users where id = ? or name = ?" params:='[1, "Grace Hopper"]'
   echo '{"city":"Oslo"}' | mcp-host call weather.get_forecast --args - units=metric`,
     )
     .action(
