@@ -10,6 +10,7 @@
  */
 
 import { LOGGING_LEVELS } from '../protocol/types.js';
+import { SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.js';
 
 export interface OptionSpec {
   /** As commander takes it: `-c, --config <file>`, `--json`, `--no-color`. */
@@ -21,6 +22,8 @@ export interface OptionSpec {
   readonly defaultValue?: number;
   /** The only values the option takes. */
   readonly choices?: readonly string[];
+  /** Given more than once, every value is kept (an array). */
+  readonly isRepeatable?: boolean;
 }
 
 export interface ArgumentSpec {
@@ -78,6 +81,20 @@ export const GLOBAL_OPTIONS = {
     flags: '--log-level <level>',
     description: 'ask servers for their log messages from this level up, shown on stderr (default: warning shown)',
     choices: LOGGING_LEVELS,
+  },
+  protocolVersion: {
+    flags: '--protocol-version <version>',
+    description: 'the MCP revision offered to servers (default: the newest, 2025-11-25)',
+    choices: SUPPORTED_PROTOCOL_VERSIONS,
+  },
+  root: {
+    flags: '--root <dir>',
+    description: 'a directory servers may work in (MCP roots), besides the working directory; repeatable',
+    isRepeatable: true,
+  },
+  yes: {
+    flags: '-y, --yes',
+    description: 'answer a server that asks for input with its defaults, without asking',
   },
   raw: {
     flags: '--raw',

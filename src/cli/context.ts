@@ -4,7 +4,10 @@
  * `program.ts` and never touch `process`.
  */
 
+import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import type { ClientHooks } from '../client/client.js';
 import { CommanderError } from 'commander';
 import type { Command } from 'commander';
 import type { LoadedConfig } from '../host/config.js';
@@ -22,6 +25,7 @@ import type { EarlyServer } from './early-start.js';
 import { BinaryFiles, colorLevel, createChalk } from './render.js';
 import type { ChalkInstance } from './render.js';
 import { escapeControls } from './terminal-text.js';
+import { createElicitationPrompt } from './elicitation-prompt.js';
 
 /** Anything text can be written to: a stream, or a collector in tests. Bytes only from `printBytes`. */
 export interface TextOutput {
@@ -61,6 +65,12 @@ export interface GlobalOptions {
   isColorDisabled: boolean;
   /** `--raw`: control characters from servers reach a terminal as they are. */
   isRaw?: boolean;
+  /** `--protocol-version`: the revision offered to servers. */
+  protocolVersion?: string;
+  /** `--root`: directories servers may work in, besides the working directory. */
+  roots?: string[];
+  /** `--yes`: a server's questions are answered with their defaults. */
+  isYes?: boolean;
 }
 
 /** How an error is reported: the stable code, the message, the facts, and the exit code. */
@@ -148,6 +158,9 @@ export class CliContext {
       isVerbose: raw.verbose === true,
       isColorDisabled: raw.color === false,
       isRaw: raw.raw === true,
+      ...(typeof raw.protocolVersion === 'string' && { protocolVersion: raw.protocolVersion }),
+      ...(Array.isArray(raw.root) && { roots: raw.root as string[] }),
+      isYes: raw.yes === true,
     };
     this.out = this.chalkFor(this.io.isTTY.stdout);
     this.err = this.chalkFor(this.io.isTTY.stderr);
@@ -208,6 +221,8 @@ export class CliContext {
       ...(this.options.timeoutMs !== undefined && { timeoutMs: this.options.timeoutMs }),
       ...(this.options.startupTimeoutMs !== undefined && { startupTimeoutMs: this.options.startupTimeoutMs }),
       ...(this.options.logLevel !== undefined && { logLevel: this.options.logLevel }),
+      ...(this.options.protocolVersion !== undefined && { protocolVersion: this.options.protocolVersion }),
+      hooks: this.clientHooks(),
       ...hooks,
     });
     this.host = host;
@@ -221,6 +236,27 @@ export class CliContext {
       this.clearProgress();
       await (closing ??= host.closeAll());
     }
+  }
+
+  /**
+   * What this run answers when a server asks: roots (the working directory and each `--root`, as `file://` URIs),
+   * and form elicitation (asked on the terminal, see elicitation-prompt.ts). Sampling is refused, with a message
+   * saying so, until an LLM is configured.
+   */
+  private clientHooks(): (server: string) => ClientHooks {
+    const roots = [this.io.cwd, ...(this.options.roots ?? [])].map((dir) => {
+      const absolute = path.resolve(this.io.cwd, dir);
+      return { uri: pathToFileURL(absolute).href, name: path.basename(absolute) || absolute };
+    });
+    const stdin = this.io.stdin as Readable & { isTTY?: boolean };
+    const prompt = createElicitationPrompt({
+      terminal: stdin.isTTY === true && this.io.isTTY.stderr ? { input: stdin, output: this.io.stderr } : undefined,
+      isYes: this.options.isYes === true,
+      note: (text) => this.diagnostic(this.err.yellow(text)),
+      beforeAsking: () => this.clearProgress(),
+      onInterrupt: () => this.interrupt(),
+    });
+    return (server) => ({ roots: () => roots, elicitation: prompt(server) });
   }
 
   /** The server started early, for the host to take over; `--verbose` says when it does. */

@@ -44,7 +44,12 @@ export function createProgram(ctx: CliContext, runCli: RunCli): Command {
     .showSuggestionAfterError();
   for (const option of Object.values(options) as OptionSpec[]) {
     if (option.check) program.option(option.flags, option.description, checkedNumber(option));
-    else if (option.choices) program.addOption(new Option(option.flags, option.description).choices(option.choices));
+    else if (option.isRepeatable) {
+      program.option(option.flags, option.description, (value: string, previous: string[] = []) => [
+        ...previous,
+        value,
+      ]);
+    } else if (option.choices) program.addOption(new Option(option.flags, option.description).choices(option.choices));
     else program.option(option.flags, option.description);
   }
   program.addHelpText(

@@ -5,7 +5,7 @@
 
 import { DEFAULT_REQUEST_TIMEOUT_MS, createMcpConnection } from '../protocol/connection.js';
 import type { McpConnection, McpConnectionOptions, RequestContext, RequestOptions } from '../protocol/connection.js';
-import { McpHostError, WireError, isMcpHostError } from '../protocol/errors.js';
+import { JSONRPC_ERROR, McpHostError, WireError, isMcpHostError } from '../protocol/errors.js';
 import type { MessageTransport } from '../protocol/transport.js';
 import { METHOD, NOTIFICATION } from '../protocol/methods.js';
 import type {
@@ -23,8 +23,11 @@ import type {
   CompleteResult,
   CreateMessageRequestParams,
   CreateMessageResult,
+  ElicitRequestFormParams,
   ElicitRequestParams,
+  ElicitRequestURLParams,
   ElicitResult,
+  ElicitValue,
   GetPromptResult,
   Implementation,
   InitializeResult,
@@ -49,18 +52,27 @@ import {
   READ_RESOURCE_RESULT,
   TOOL,
   checkResult,
+  isObject,
   listOf,
   withStrings,
 } from './result-checks.js';
 
-/** Answers to the requests a server may send to the client. A hook left out is answered with -32601. */
+/**
+ * Answers to the requests a server may send to the client. Each hook given is declared as a capability in
+ * `initialize`; a request for one left out is refused with -32601 and a message saying what this client lacks.
+ */
 export interface ClientHooks {
   /** `roots/list`: the directories the server may work in. */
   roots?: () => Root[] | Promise<Root[]>;
   /** `sampling/createMessage`: let the server ask the host's LLM. */
   sampling?: (params: CreateMessageRequestParams, context: RequestContext) => Promise<CreateMessageResult>;
-  /** `elicitation/create`: let the server ask the user. */
-  elicitation?: (params: ElicitRequestParams, context: RequestContext) => Promise<ElicitResult>;
+  /**
+   * `elicitation/create` in form mode: let the server ask the user to fill in a form. The answer is checked, and an
+   * accepted one gets the form's defaults for the fields it leaves out (see `applyElicitationDefaults`).
+   */
+  elicitation?: (params: ElicitRequestFormParams, context: RequestContext) => Promise<ElicitResult>;
+  /** `elicitation/create` in URL mode (2025-11-25): let the server send the user to a URL, for what a form must not carry. */
+  elicitationUrl?: (params: ElicitRequestURLParams, context: RequestContext) => Promise<ElicitResult>;
 }
 
 export interface McpClientOptions extends McpConnectionOptions {
@@ -71,6 +83,16 @@ export interface McpClientOptions extends McpConnectionOptions {
   hooks?: ClientHooks;
   /** Timeout of every request unless the call gives its own. @default 60_000 */
   defaultTimeoutMs?: number;
+  /**
+   * The revision offered in `initialize`: the newest by default; an older one pins the session to it (a server
+   * that answers with another we speak is accepted, as the spec lets it). @default LATEST_PROTOCOL_VERSION
+   */
+  protocolVersion?: string;
+  /**
+   * Fill an accepted form's answer with the schema's `default` for each field it leaves out, and say so in the
+   * capability (`elicitation.form.applyDefaults`). @default true
+   */
+  applyElicitationDefaults?: boolean;
 }
 
 /** Options of one call: cancellation, timeout, progress. */
@@ -150,17 +172,13 @@ export class McpClient {
    */
   async initialize(options: CallOptions = {}): Promise<InitializeResult> {
     this.connection.listen();
-    const hooks = this.options.hooks ?? {};
-    const capabilities: ClientCapabilities = {};
-    if (hooks.roots) capabilities.roots = { listChanged: true };
-    if (hooks.sampling) capabilities.sampling = {};
-    if (hooks.elicitation) capabilities.elicitation = { form: {} };
+    const capabilities = this.capabilities();
     let result: InitializeResult;
     try {
       result = await this.connection.request(
         METHOD.INITIALIZE,
         {
-          protocolVersion: LATEST_PROTOCOL_VERSION,
+          protocolVersion: this.offeredVersion(),
           capabilities,
           clientInfo: this.options.clientInfo ?? DEFAULT_CLIENT_INFO,
         },
@@ -193,6 +211,37 @@ export class McpClient {
     this.initializeResult = { ...result, capabilities: result.capabilities ?? {} };
     await this.connection.notify(NOTIFICATION.INITIALIZED, undefined);
     return this.initializeResult;
+  }
+
+  /** What this client declares in `initialize`: one capability per hook given. */
+  capabilities(): ClientCapabilities {
+    const hooks = this.options.hooks ?? {};
+    const capabilities: ClientCapabilities = {};
+    if (hooks.roots) capabilities.roots = { listChanged: true };
+    if (hooks.sampling) capabilities.sampling = {};
+    if (hooks.elicitation || hooks.elicitationUrl) {
+      capabilities.elicitation = {
+        ...(hooks.elicitation && {
+          form: this.options.applyElicitationDefaults === false ? {} : { applyDefaults: true },
+        }),
+        ...(hooks.elicitationUrl && { url: {} }),
+      };
+    }
+    return capabilities;
+  }
+
+  /**
+   * Tells the server the roots changed (`notifications/roots/list_changed`): it asks `roots/list` again.
+   * @throws McpHostError `CAPABILITY_MISSING` when this client has no `roots` hook (it never declared roots).
+   */
+  async sendRootsListChanged(): Promise<void> {
+    if (!this.options.hooks?.roots) {
+      throw new McpHostError('CAPABILITY_MISSING', `${this.name}: this client declared no roots (no roots hook)`, {
+        server: this.name,
+        capability: 'roots',
+      });
+    }
+    await this.connection.notify(NOTIFICATION.ROOTS_LIST_CHANGED, undefined);
   }
 
   ping(options?: CallOptions): Promise<void> {
@@ -377,11 +426,29 @@ export class McpClient {
   private registerServerRequests(hooks: ClientHooks): void {
     const c = this.connection;
     c.onRequest(METHOD.PING, () => ({}));
-    // A hook left out is not registered, so the connection answers -32601 Method not found.
-    const { roots, sampling, elicitation } = hooks;
-    if (roots) c.onRequest(METHOD.ROOTS_LIST, async () => ({ roots: await roots() }));
-    if (sampling) c.onRequest(METHOD.SAMPLING_CREATE_MESSAGE, (params, context) => sampling(params, context));
-    if (elicitation) c.onRequest(METHOD.ELICITATION_CREATE, (params, context) => elicitation(params, context));
+    const { roots, sampling } = hooks;
+    c.onRequest(METHOD.ROOTS_LIST, async () => {
+      if (!roots) throw refusal(METHOD.ROOTS_LIST, 'this client has no roots to share');
+      return { roots: await roots() };
+    });
+    c.onRequest(METHOD.SAMPLING_CREATE_MESSAGE, (params, context) => {
+      if (!sampling) throw refusal(METHOD.SAMPLING_CREATE_MESSAGE, 'this client has no LLM to sample from');
+      return sampling(params, context);
+    });
+    c.onRequest(METHOD.ELICITATION_CREATE, (params, context) =>
+      answerElicitation(hooks, params, context, this.options),
+    );
+  }
+
+  private offeredVersion(): string {
+    const version = this.options.protocolVersion ?? LATEST_PROTOCOL_VERSION;
+    if (!isSupportedProtocolVersion(version)) {
+      throw new McpHostError(
+        'USAGE',
+        `protocolVersion ${JSON.stringify(version)}: expected one of ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}`,
+      );
+    }
+    return version;
   }
 
   private handshakeError(reason: string, cause?: unknown): McpHostError {
@@ -401,4 +468,82 @@ function requestSubject(method: string, params: unknown): string {
   if (method === METHOD.PROMPTS_GET && typeof name === 'string') return `prompt "${name}"`;
   if (method === METHOD.RESOURCES_READ && typeof uri === 'string') return `resource ${uri}`;
   return method;
+}
+
+/** -32601 for a request this client declared no capability for, saying what it lacks (not a bare "not found"). */
+function refusal(method: string, why: string): WireError {
+  return new WireError(JSONRPC_ERROR.METHOD_NOT_FOUND, `${method}: ${why}`);
+}
+
+/**
+ * `elicitation/create`: checked, passed to the hook of its mode, and the answer checked before it goes back. A
+ * server's form is asked only in the modes this client declared; an accepted form gets the schema's defaults.
+ */
+async function answerElicitation(
+  hooks: ClientHooks,
+  params: ElicitRequestParams,
+  context: RequestContext,
+  options: McpClientOptions,
+): Promise<ElicitResult> {
+  if (!isObject(params) || typeof params.message !== 'string') {
+    throw new WireError(JSONRPC_ERROR.INVALID_PARAMS, 'elicitation/create: params.message: expected a string');
+  }
+  if (params.mode === 'url') {
+    if (!hooks.elicitationUrl) throw refusal(METHOD.ELICITATION_CREATE, 'this client does not do URL-mode elicitation');
+    if (typeof params.url !== 'string' || typeof params.elicitationId !== 'string') {
+      throw new WireError(
+        JSONRPC_ERROR.INVALID_PARAMS,
+        'elicitation/create: URL mode needs params.url and params.elicitationId, as strings',
+      );
+    }
+    const result = checkedElicitResult(await hooks.elicitationUrl(params, context));
+    // A URL-mode answer carries no content: what the user did happens at the URL.
+    return { action: result.action };
+  }
+  if (params.mode !== undefined && params.mode !== 'form') {
+    throw new WireError(
+      JSONRPC_ERROR.INVALID_PARAMS,
+      `elicitation/create: params.mode: expected "form" or "url", got ${JSON.stringify(params.mode)}`,
+    );
+  }
+  if (!hooks.elicitation) {
+    throw refusal(METHOD.ELICITATION_CREATE, 'this client has no one to ask (no elicitation hook)');
+  }
+  const schema: unknown = params.requestedSchema;
+  if (!isObject(schema) || !isObject(schema.properties)) {
+    throw new WireError(
+      JSONRPC_ERROR.INVALID_PARAMS,
+      'elicitation/create: params.requestedSchema.properties: expected an object',
+    );
+  }
+  const result = checkedElicitResult(await hooks.elicitation(params, context));
+  if (result.action !== 'accept') return { action: result.action };
+  if (options.applyElicitationDefaults === false) return result;
+  return { ...result, content: withDefaults(params.requestedSchema, result.content ?? {}) };
+}
+
+/** A hook's answer, checked: the host's code is not the server's to trust either way. */
+function checkedElicitResult(result: ElicitResult): ElicitResult {
+  if (!isObject(result) || !['accept', 'decline', 'cancel'].includes(result.action)) {
+    throw new McpHostError(
+      'PROTOCOL_VIOLATION',
+      `elicitation hook: action: expected "accept", "decline" or "cancel", got ${JSON.stringify(
+        isObject(result) ? result.action : result,
+      )}`,
+    );
+  }
+  return result;
+}
+
+/** The answer with each field it leaves out that has a `default` in the form's schema filled in with it. */
+function withDefaults(
+  schema: ElicitRequestFormParams['requestedSchema'],
+  content: NonNullable<ElicitResult['content']>,
+): NonNullable<ElicitResult['content']> {
+  const filled = { ...content };
+  for (const [name, field] of Object.entries(schema.properties)) {
+    const fallback = (field as { default?: ElicitValue }).default;
+    if (filled[name] === undefined && fallback !== undefined) filled[name] = fallback;
+  }
+  return filled;
 }

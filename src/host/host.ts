@@ -59,7 +59,10 @@ export interface HostOptions {
   startupTimeoutMs?: number;
   /** Largest message accepted from a server, in bytes. @default 64 MiB */
   maxMessageBytes?: number;
-  hooks?: ClientHooks;
+  /** The hooks of every server's client, or a function giving each server its own (to name the server that asks). */
+  hooks?: ClientHooks | ((server: string) => ClientHooks);
+  /** The protocol revision offered to every server (`McpClientOptions.protocolVersion`). @default the newest */
+  protocolVersion?: string;
   /** Each log message a server sends (`notifications/message`), at the level it asked for with `logLevel`. */
   onServerLog?: (server: string, message: LoggingMessageNotificationParams) => void;
   /** Sent as `logging/setLevel` to each server that declares `logging`, as it starts. @default the server's own */
@@ -503,7 +506,8 @@ export class Host {
     return {
       name,
       clientInfo: this.options.clientInfo,
-      hooks: this.options.hooks,
+      hooks: typeof this.options.hooks === 'function' ? this.options.hooks(name) : this.options.hooks,
+      ...(this.options.protocolVersion !== undefined && { protocolVersion: this.options.protocolVersion }),
       // The one place a server's `timeoutMs` applies: every request without its own timeout, handshake included.
       defaultTimeoutMs: (config.kind === 'stdio' ? config.timeoutMs : undefined) ?? this.options.timeoutMs,
       onInvalidMessage: onInvalidMessage && ((problem) => onInvalidMessage(name, problem)),

@@ -4,6 +4,8 @@
  * commands already running keep the old one, which is ended when the last of them returns it.
  */
 
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { McpHostError } from '../errors.js';
 import type { InvalidMessage } from '../../protocol/connection.js';
 import type { LoggingMessageNotificationParams } from '../../protocol/types.js';
@@ -162,9 +164,16 @@ export class WarmHost {
     for (const server of config.servers) for (const secret of server.secretValues) this.secrets.add(secret);
     this.redactor = new Redactor(this.secrets);
     const log = (line: string): void => this.log(line);
+    // Commands come from many directories and no terminal: the servers' root is the config's directory, and a
+    // form a server asks for is declined, as a command without a terminal declines it.
+    const root = path.dirname(config.path);
     const host = new Host({
       config,
       env,
+      hooks: {
+        roots: () => [{ uri: pathToFileURL(root).href, name: path.basename(root) || root }],
+        elicitation: () => Promise.resolve({ action: 'decline' }),
+      },
       onServerStderr: (server, line) => {
         log(`[${server}] ${line}`);
         for (const hooks of this.listeners) hooks.onServerStderr?.(server, line);

@@ -6,20 +6,29 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { McpClient } from '../../../src/client/index.js';
-import type { ClientHooks } from '../../../src/client/index.js';
+import type { ClientHooks, McpClientOptions } from '../../../src/client/index.js';
 import { McpHostError } from '../../../src/protocol/errors.js';
 import { StdioTransport } from '../../../src/protocol/stdio/stdio-transport.js';
-import type { LoggingMessageNotificationParams, ProgressNotificationParams } from '../../../src/protocol/types.js';
+import type {
+  ElicitRequestFormParams,
+  ElicitRequestURLParams,
+  LoggingMessageNotificationParams,
+  ProgressNotificationParams,
+} from '../../../src/protocol/types.js';
 import { ToolError, defineServer } from '../../../src/server/index.js';
 import type { McpServer } from '../../../src/server/index.js';
 
 const open: { client: McpClient; server: McpServer }[] = [];
 
-async function connect(server: McpServer, hooks?: ClientHooks) {
+async function connect(server: McpServer, hooks?: ClientHooks, options: McpClientOptions = {}) {
   const toServer = new PassThrough();
   const toClient = new PassThrough();
   const session = server.connect(new StdioTransport(toServer, toClient));
-  const client = await McpClient.connect(new StdioTransport(toClient, toServer), { hooks, timeoutMs: 5_000 });
+  const client = await McpClient.connect(new StdioTransport(toClient, toServer), {
+    hooks,
+    timeoutMs: 5_000,
+    ...options,
+  });
   open.push({ client, server });
   return { client, session };
 }
@@ -409,6 +418,127 @@ describe('server-to-client requests', () => {
     await expect(session.request('ping', undefined)).resolves.toEqual({});
     await expect(session.request('sampling/createMessage', { messages: [], maxTokens: 10 })).rejects.toMatchObject({
       code: -32601,
+      message: 'sampling/createMessage: this client has no LLM to sample from',
+    });
+    await expect(
+      session.request('elicitation/create', { message: 'Name?', requestedSchema: { type: 'object', properties: {} } }),
+    ).rejects.toMatchObject({
+      code: -32601,
+      message: 'elicitation/create: this client has no one to ask (no elicitation hook)',
+    });
+  });
+
+  it('declares a capability for each hook given: roots, sampling, form elicitation with defaults, URL elicitation', async () => {
+    const server = defineServer({ name: 'asker', version: '1' });
+    const { client, session } = await connect(server, {
+      roots: () => [],
+      sampling: () => Promise.reject(new Error('unused')),
+      elicitation: () => Promise.resolve({ action: 'decline' }),
+      elicitationUrl: () => Promise.resolve({ action: 'decline' }),
+    });
+    const declared = {
+      roots: { listChanged: true },
+      sampling: {},
+      elicitation: { form: { applyDefaults: true }, url: {} },
+    };
+    expect(client.capabilities()).toEqual(declared);
+    expect(session.clientCapabilities).toEqual(declared);
+  });
+
+  it('fills the form’s defaults into an accepted answer, and never into a declined one', async () => {
+    const server = defineServer({ name: 'asker', version: '1' });
+    const asked: unknown[] = [];
+    const answers = [
+      { action: 'accept' as const, content: { name: 'Ada' } },
+      { action: 'decline' as const, content: { name: 'ignored' } },
+    ];
+    const { session } = await connect(server, {
+      elicitation: (params) => {
+        asked.push(params.requestedSchema.properties);
+        return Promise.resolve(answers.shift()!);
+      },
+    });
+    const form: ElicitRequestFormParams = {
+      message: 'Who are you?',
+      requestedSchema: {
+        type: 'object',
+        properties: {
+          name: { type: 'string' },
+          units: { type: 'string', enum: ['metric', 'imperial'], default: 'metric' },
+          days: { type: 'integer', default: 3 },
+        },
+        required: ['name'],
+      },
+    };
+    expect(await session.request('elicitation/create', form)).toEqual({
+      action: 'accept',
+      content: { name: 'Ada', units: 'metric', days: 3 },
+    });
+    expect(await session.request('elicitation/create', form)).toEqual({ action: 'decline' });
+    expect(asked).toHaveLength(2);
+  });
+
+  it('passes URL-mode elicitation to its own hook, with no content in the answer', async () => {
+    const server = defineServer({ name: 'asker', version: '1' });
+    const seen: unknown[] = [];
+    const { session } = await connect(server, {
+      elicitation: () => Promise.reject(new Error('form hook must not be used')),
+      elicitationUrl: (params) => {
+        seen.push(params);
+        return Promise.resolve({ action: 'accept', content: { leaked: 'no' } });
+      },
+    });
+    const params: ElicitRequestURLParams = {
+      mode: 'url',
+      message: 'Log in',
+      url: 'https://example.test/login',
+      elicitationId: 'e1',
+    };
+    expect(await session.request('elicitation/create', params)).toEqual({ action: 'accept' });
+    expect(seen).toEqual([params]);
+    // What a broken server may send, past the types.
+    await expect(session.request('elicitation/create', { mode: 'url', message: 'x' } as never)).rejects.toMatchObject({
+      code: -32602,
+      message: 'elicitation/create: URL mode needs params.url and params.elicitationId, as strings',
+    });
+    await expect(
+      session.request('elicitation/create', { mode: 'telepathy', message: 'x', requestedSchema: {} } as never),
+    ).rejects.toMatchObject({ code: -32602 });
+  });
+
+  it('refuses URL mode when only a form hook is given', async () => {
+    const server = defineServer({ name: 'asker', version: '1' });
+    const { client, session } = await connect(server, { elicitation: () => Promise.resolve({ action: 'cancel' }) });
+    expect(client.capabilities()).toEqual({ elicitation: { form: { applyDefaults: true } } });
+    await expect(
+      session.request('elicitation/create', { mode: 'url', message: 'x', url: 'https://a.test', elicitationId: '1' }),
+    ).rejects.toMatchObject({
+      code: -32601,
+      message: 'elicitation/create: this client does not do URL-mode elicitation',
+    });
+  });
+
+  it('sends roots/list_changed, and refuses to when it declared no roots', async () => {
+    const server = defineServer({ name: 'asker', version: '1' });
+    let roots = [{ uri: 'file:///a', name: 'a' }];
+    const { client, session } = await connect(server, { roots: () => roots });
+    const changed = new Promise<void>((resolve) =>
+      session.connection.onNotification('notifications/roots/list_changed', () => resolve()),
+    );
+    roots = [{ uri: 'file:///b', name: 'b' }];
+    await client.sendRootsListChanged();
+    await changed;
+    expect(await session.request('roots/list', undefined)).toEqual({ roots });
+    const { client: rootless } = await connect(defineServer({ name: 'other', version: '1' }));
+    await expect(rootless.sendRootsListChanged()).rejects.toMatchObject({ code: 'CAPABILITY_MISSING' });
+  });
+
+  it('offers the protocol revision it is pinned to, and reports the one negotiated', async () => {
+    const { client } = await connect(makeServer(), undefined, { protocolVersion: '2025-03-26' });
+    expect(client.protocolVersion).toBe('2025-03-26');
+    await expect(connect(makeServer(), undefined, { protocolVersion: '1999-01-01' })).rejects.toMatchObject({
+      code: 'USAGE',
+      message: 'protocolVersion "1999-01-01": expected one of 2025-11-25, 2025-06-18, 2025-03-26, 2024-11-05',
     });
   });
 
