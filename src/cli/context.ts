@@ -14,6 +14,7 @@ import type { LoadedConfig } from '../host/config.js';
 import type { BorrowHost, LeaseHooks } from './daemon/warm-host.js';
 import type { Prestarted } from '../host/host.js';
 import type { Host } from '../host/host.js';
+import { watchdogProblem } from '../host/live-groups.js';
 import { Redactor } from '../host/redact.js';
 import { INTERNAL_ERROR_CODE, McpHostError } from './errors.js';
 import type { FailureCode } from './errors.js';
@@ -235,6 +236,14 @@ export class CliContext {
       this.endServers = undefined;
       this.clearProgress();
       await (closing ??= host.closeAll());
+      const problem = this.options.isVerbose ? watchdogProblem() : undefined;
+      if (problem) {
+        this.diagnostic(
+          this.err.dim(
+            `no watchdog for the servers (${problem.message}): if mcp-host is killed outright, they outlive it`,
+          ),
+        );
+      }
     }
   }
 

@@ -22,8 +22,8 @@ import { isStamped } from './config-stamp.js';
 import type { StdioEntry } from '../host/config.js';
 import { parseJsonText } from '../host/jsonc.js';
 import { ToolPolicy } from '../host/policy.js';
-import { createProcessTag, killTaggedProcesses, tagChild } from '../host/process-tag.js';
-import type { ProcessTag } from '../host/process-tag.js';
+import { trackGroup } from '../host/live-groups.js';
+import { createProcessTag, tagChild } from '../host/process-tag.js';
 import { isSameSpawn, serverSpawnSpec, spawnOptions } from '../host/spawn-spec.js';
 import type { SpawnSpec } from '../host/spawn-spec.js';
 import { isHttpEntry, resolveStdioServer } from '../host/stdio-entry.js';
@@ -43,13 +43,9 @@ export class EarlyServer {
     readonly server: string,
     readonly spec: SpawnSpec,
     private readonly child: ChildProcess,
-    private readonly tag: ProcessTag,
     /** Set when starting it failed (no such command, …): then nothing is taken over. */
     private readonly failure: () => Error | undefined,
-  ) {
-    // Until it is taken over, a CLI that dies leaves no server behind (its own process group, see spawnOptions).
-    process.once('exit', this.killUnlessTaken);
-  }
+  ) {}
 
   /**
    * The process, for a host that would start `server` with `spec`: once, and only while it runs. Otherwise
@@ -59,7 +55,6 @@ export class EarlyServer {
     const isRunning = this.child.exitCode === null && this.child.signalCode === null && !this.failure();
     if (this.isTaken || server !== this.server || !isRunning || !isSameSpawn(spec, this.spec)) return undefined;
     this.isTaken = true;
-    process.off('exit', this.killUnlessTaken);
     return this.child;
   }
 
@@ -67,20 +62,8 @@ export class EarlyServer {
   release(): ChildProcess | undefined {
     if (this.isTaken) return undefined;
     this.isTaken = true;
-    process.off('exit', this.killUnlessTaken);
     return this.failure() ? undefined : this.child;
   }
-
-  private readonly killUnlessTaken = (): void => {
-    const pid = this.child.pid;
-    if (this.isTaken || pid === undefined) return;
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // Gone already.
-    }
-    killTaggedProcesses(this.tag, pid);
-  };
 }
 
 /**
@@ -171,8 +154,11 @@ function launch(server: string, spec: SpawnSpec): EarlyServer {
   const child = spawn(spec.command, [...spec.args], { ...spawnOptions(spec, tag), stdio: 'pipe' });
   // The host that takes the process over finds what it started by this tag (see process-tag.ts).
   tagChild(child, tag);
+  // The same registry as the host's (one per process): until the host that takes the process over, or whoever ends
+  // it unused, closes it, a CLI that dies (even of SIGKILL) leaves no server behind.
+  if (child.pid !== undefined) trackGroup(child.pid, tag);
   // A failure to start (ENOENT) comes as an event; with no listener it would crash the CLI before anyone took over.
   let failure: Error | undefined;
   child.once('error', (error) => (failure ??= error));
-  return new EarlyServer(server, spec, child, tag, () => failure);
+  return new EarlyServer(server, spec, child, () => failure);
 }

@@ -31,16 +31,14 @@ import { toServerError } from './connector.js';
 import type { Connectors, ServerConnector } from './connector.js';
 import { ToolPolicy } from './policy.js';
 import { ResultCache, TOOL_PREFIX, resourceKey, toolKey } from './result-cache.js';
-import { DEFAULT_SHUTDOWN_TERM_MS, stdioConnector } from './stdio-connector.js';
+import { DEFAULT_SHUTDOWN_GRACE_MS, DEFAULT_SHUTDOWN_TERM_MS } from './shutdown-delays.js';
+import { stdioConnector } from './stdio-connector.js';
 import { ServerPool } from './server-pool.js';
 import type { ReplicaStats } from './server-pool.js';
 
 // The CLI's early start hands its processes to the stdio connector; it loads this module alone, so they pass here.
-export { DEFAULT_SHUTDOWN_TERM_MS, stdioConnector };
+export { DEFAULT_SHUTDOWN_GRACE_MS, DEFAULT_SHUTDOWN_TERM_MS, stdioConnector };
 export type { Prestarted } from './stdio-connector.js';
-
-/** How long the host waits, after its work is done, for servers to exit on their own before ending them. */
-export const DEFAULT_SHUTDOWN_GRACE_MS = 100;
 
 export interface HostOptions {
   config: LoadedConfig;

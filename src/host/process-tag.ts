@@ -8,7 +8,8 @@
  *
  * Limits: Linux only (elsewhere there is no /proc to read, and nothing happens); a process that clears or
  * replaces its environment (`env -i`), overwrites it in memory (setproctitle) or cannot be read by us (setuid,
- * non-dumpable) is not found; and a host killed with SIGKILL runs no code, so what escaped its groups survives it.
+ * non-dumpable) is not found. A host killed with SIGKILL runs no code: its watchdog (live-groups.ts) then does the
+ * same scan, with grep.
  *
  * Cost: a scan lists /proc, then reads the environment of only the processes with pids handed out after the
  * server's: pids are handed out in increasing order, wrapping at pid_max, and the kernel's count of forks since

@@ -1,7 +1,8 @@
 /**
  * One server child process: spawning it in its own process group, keeping the tail of its stderr, telling how it
  * ended, and shutting it down so that nothing it started survives (wrappers like `sh -c` or `npx` otherwise leave
- * orphans holding our pipes), not even what left its group (on Linux, found by the tag of process-tag.ts).
+ * orphans holding our pipes), not even what left its group (on Linux, found by the tag of process-tag.ts). Each
+ * group is registered in live-groups.ts until it is gone, which ends it if this process dies without closing it.
  *
  * Ownership: whoever calls `spawnServerProcess` calls `close()`, also after the server exited on its own (close then
  * reaps what is left of its process group). The streams belong to this object; a connection on them only reads
@@ -14,6 +15,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { ChildProcess, ChildProcessWithoutNullStreams } from 'node:child_process';
 import { execa } from 'execa';
 import { McpHostError } from './errors.js';
+import { signalGroup, trackGroup, untrackGroup } from './live-groups.js';
 import { canScan, createProcessTag, killTaggedProcesses, tagOfChild } from './process-tag.js';
 import type { ProcessTag } from './process-tag.js';
 import { spawnOptions } from './spawn-spec.js';
@@ -301,7 +303,7 @@ function startProcess(options: SpawnServerOptions, tag: ProcessTag) {
     stderr: 'pipe',
     buffer: false,
     reject: false,
-    // execa skips `cleanup` for detached children (every one but on Windows); the registry below does it instead.
+    // execa skips `cleanup` for detached children (every one but on Windows); live-groups.ts does it instead.
     cleanup: process.platform === 'win32',
   });
 }
@@ -343,17 +345,6 @@ function isDirectory(dir: string): boolean {
 // ---------------------------------------------------------------------------------------------------------------
 // Process groups
 
-/** Sends `signal` to the group led by `pid`. False when there was nothing to signal. */
-function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(process.platform === 'win32' ? pid : -pid, signal);
-    return true;
-  } catch (error) {
-    // EPERM: something in the group still exists but may not be signalled by us.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function groupExists(pid: number): boolean {
   return signalGroup(pid, 0);
 }
@@ -364,47 +355,6 @@ async function killGroupRemains(pid: number): Promise<void> {
   signalGroup(pid, 'SIGKILL');
   const deadline = Date.now() + GROUP_VANISH_MS;
   while (groupExists(pid) && Date.now() < deadline) await delay(GROUP_POLL_MS);
-}
-
-/**
- * Process groups started by this module that may still have members, with their tags. When the host exits without
- * closing them (an uncaught exception, `process.exit()`, a fatal signal) every one is SIGKILLed, synchronously, and
- * so is every process that carries one of the tags.
- */
-const liveGroups = new Map<number, ProcessTag | undefined>();
-const EXIT_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-
-function trackGroup(pid: number, tag: ProcessTag | undefined): void {
-  if (liveGroups.size === 0) {
-    process.on('exit', killLiveGroups);
-    if (process.platform !== 'win32') for (const signal of EXIT_SIGNALS) process.on(signal, onExitSignal);
-  }
-  liveGroups.set(pid, tag);
-}
-
-function untrackGroup(pid: number): void {
-  if (!liveGroups.delete(pid) || liveGroups.size > 0) return;
-  process.off('exit', killLiveGroups);
-  for (const signal of EXIT_SIGNALS) process.off(signal, onExitSignal);
-}
-
-function killLiveGroups(): void {
-  for (const pid of liveGroups.keys()) signalGroup(pid, 'SIGKILL');
-  for (const [pid, tag] of liveGroups) if (tag) killTaggedProcesses(tag, pid);
-  liveGroups.clear();
-}
-
-/**
- * A fatal signal skips `exit` handlers, so it is caught here too. If anyone else listens for it (the CLI closes
- * servers gracefully on Ctrl-C) this does nothing; otherwise it kills the groups and re-raises the signal, so the
- * host still dies of it as it would have.
- */
-function onExitSignal(signal: NodeJS.Signals): void {
-  if (process.listenerCount(signal) > 1) return;
-  killLiveGroups();
-  process.off('exit', killLiveGroups);
-  for (const each of EXIT_SIGNALS) process.off(each, onExitSignal);
-  process.kill(process.pid, signal);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -10,11 +10,10 @@ import type { StdioServerConfig } from './config.js';
 import { toServerError } from './connector.js';
 import type { ServerConnector } from './connector.js';
 import { spawnServerProcess } from './server-process.js';
+import { DEFAULT_SHUTDOWN_TERM_MS } from './shutdown-delays.js';
 import { serverSpawnSpec } from './spawn-spec.js';
 import type { SpawnSpec } from './spawn-spec.js';
 
-/** After SIGTERM, how long before SIGKILL. */
-export const DEFAULT_SHUTDOWN_TERM_MS = 500;
 /** How long a closed pipe waits for the process's exit status, to explain why it closed. */
 const EXIT_REASON_WAIT_MS = 1_000;
 

@@ -12,6 +12,7 @@ import { chmodSync, statSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import { Readable } from 'node:stream';
 import type { LoadedConfig } from '../../host/config.js';
+import { watchdogProblem } from '../../host/live-groups.js';
 import { McpHostError } from '../errors.js';
 import type { DaemonPaths } from './paths.js';
 import { ensurePrivateDir } from './runtime-dir.js';
@@ -154,6 +155,10 @@ class DaemonServer implements Daemon {
     this.warm = new WarmHost({ config, env, log });
     void this.warm.started().then(() => {
       if (this.state === 'starting') this.state = 'ready';
+      const problem = watchdogProblem();
+      if (problem) {
+        log(`no watchdog for the servers (${problem.message}): if the daemon is killed outright, they outlive it`);
+      }
     });
     this.configStamp = stampOf(this.options.config.path);
     this.options.log(`listening on ${socket} (pid ${process.pid}) for ${this.options.config.path}`);
