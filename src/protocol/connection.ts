@@ -176,7 +176,11 @@ export class McpConnection<
   /** Ids this side gave up on (timeout, abort), oldest first; an answer that still comes is expected, not an error. */
   private readonly cancelledIds = new Set<RequestId>();
   private readonly reports = new ReportBudget();
-  private nextId = 0;
+  /**
+   * From 1, not 0: the official SDK drops `notifications/cancelled` for request id 0 (a truthiness check,
+   * typescript-sdk#2283), and a server's first request to the client (sampling, elicitation) must stay cancellable.
+   */
+  private nextId = 1;
   private nextProgressToken = 1;
   private closedWith: Error | undefined;
   private isListening = false;
