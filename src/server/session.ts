@@ -428,16 +428,18 @@ export class ServerSession {
     if (!parsed.success) {
       return errorResult(`Invalid arguments for tool ${tool.name}: ${describeIssues(parsed.error)}`);
     }
+    // `withContext` inlined: a tool call is the hot path, and this spares it a closure and a promise.
+    const handlerContext = new SessionHandlerContext(this, context);
     try {
-      const value = await this.withContext(new SessionHandlerContext(this, context), (handlerContext) =>
-        tool.handler(parsed.data, handlerContext),
-      );
+      const value = await tool.handler(parsed.data, handlerContext);
       return toToolResult(tool, value);
     } catch (error) {
       if (error instanceof WireError) throw error;
       if (error instanceof ToolError) return errorResult(error.message);
       if (context.signal.aborted) throw error; // cancelled: the response is dropped anyway
       return errorResult(`Tool ${tool.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      handlerContext.end();
     }
   }
 
