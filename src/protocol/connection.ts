@@ -11,13 +11,14 @@
  * can throw out of the transport's callback: a bad message is answered or reported, never fatal.
  */
 
-import { classifyMessage } from './envelope.js';
+import { classifyMessage, isRequestId } from './envelope.js';
 import { JSONRPC_ERROR, McpHostError, WireError } from './errors.js';
 import { METHOD, NOTIFICATION } from './methods.js';
 import type { NotificationMap, ParamsOf, RequestMap, ResultOf } from './methods.js';
 import { ReportBudget } from './report-budget.js';
-import type { MessageTransport, TransportSink, UnreadableInput } from './transport.js';
+import type { MessageTransport, SendOptions, TransportSink, UnreadableInput } from './transport.js';
 import type {
+  JsonRpcBatchResponse,
   JsonRpcErrorObject,
   JsonRpcErrorResponse,
   JsonRpcMessage,
@@ -45,6 +46,8 @@ export interface RequestOptions {
   resetTimeoutOnProgress?: boolean;
   /** With `resetTimeoutOnProgress`, the most time allowed in all. */
   maxTotalTimeoutMs?: number;
+  /** The incoming request this one is made for (a server asking the client while it handles a call); see `SendOptions`. */
+  relatedRequestId?: RequestId;
 }
 
 /** What a request handler gets besides the params. */
@@ -97,6 +100,13 @@ export interface McpConnectionOptions {
    * turn into an endless exchange.
    */
   answerUnparsable?: 'always' | 'objects';
+  /**
+   * Whether a JSON-RPC batch (an array of messages) is served now. MCP 2025-03-26 requires a receiver to accept them;
+   * 2024-11-05 never had them and 2025-06-18 removed them, so a server asks the revision it agreed (and nothing is
+   * accepted in a batch before that: `initialize` must not be part of one). A refused batch gets -32600 for each
+   * request in it. @default never
+   */
+  acceptsBatches?: () => boolean;
 }
 
 /**
@@ -138,6 +148,8 @@ class InboundRequest implements RequestContext {
     readonly requestId: RequestId,
     readonly method: string,
     readonly meta: RequestMeta | undefined,
+    /** The batch it came in, whose one answer waits for it. */
+    readonly batch: BatchReply | undefined,
   ) {}
 
   get signal(): AbortSignal {
@@ -151,6 +163,47 @@ class InboundRequest implements RequestContext {
   abort(reason: Error): void {
     if (this.controller) this.controller.abort(reason);
     else this.abortReason ??= reason;
+  }
+}
+
+/**
+ * The one answer to a JSON-RPC batch: every response to its members, sent as one array when the last request of the
+ * batch is settled (answered, or cancelled and so never answered).
+ */
+class BatchReply {
+  private readonly responses: JsonRpcResponse[] = [];
+  private awaited = 0;
+  private isSealed = false;
+
+  constructor(private readonly flush: (responses: JsonRpcBatchResponse) => void) {}
+
+  /** One more request of the batch is running. */
+  expect(): void {
+    this.awaited += 1;
+  }
+
+  /** An answer that needed no handler (an invalid member, an unknown method). */
+  add(response: JsonRpcResponse): void {
+    this.responses.push(response);
+  }
+
+  /** A running request ended: with its answer, or with none when it was cancelled. */
+  settle(response: JsonRpcResponse | undefined): void {
+    this.awaited -= 1;
+    if (response) this.responses.push(response);
+    this.flushWhenDone();
+  }
+
+  /** Every member was routed: from now on, the last request to settle sends the answer. */
+  seal(): void {
+    this.isSealed = true;
+    this.flushWhenDone();
+  }
+
+  private flushWhenDone(): void {
+    // JSON-RPC: a batch with nothing to answer (notifications, responses, cancelled requests) gets no answer at all.
+    if (!this.isSealed || this.awaited > 0 || this.responses.length === 0) return;
+    this.flush(this.responses.splice(0));
   }
 }
 
@@ -176,7 +229,11 @@ export class McpConnection<
   /** Ids this side gave up on (timeout, abort), oldest first; an answer that still comes is expected, not an error. */
   private readonly cancelledIds = new Set<RequestId>();
   private readonly reports = new ReportBudget();
-  private nextId = 0;
+  /**
+   * From 1, not 0: the official SDK drops `notifications/cancelled` for request id 0 (a truthiness check,
+   * typescript-sdk#2283), and a server's first request to the client (sampling, elicitation) must stay cancellable.
+   */
+  private nextId = 1;
   private nextProgressToken = 1;
   private closedWith: Error | undefined;
   private isListening = false;
@@ -253,22 +310,24 @@ export class McpConnection<
         request.onAbort = () => this.cancel(request, cancelledError(method, signal.reason), abortReason(signal.reason));
         signal.addEventListener('abort', request.onAbort, { once: true });
       }
-      this.transport.send(message).catch((error: unknown) => this.settleFailedSend(request, error));
+      const sendOptions =
+        options.relatedRequestId === undefined ? undefined : { relatedRequestId: options.relatedRequestId };
+      this.transport.send(message, sendOptions).catch((error: unknown) => this.settleFailedSend(request, error));
     });
   }
 
   /**
-   * Sends a notification. Fails only when the connection is closed or the message cannot be sent, with
+   * Sends a notification (`options.relatedRequestId`: the incoming request it is about). Fails only when the connection is closed or the message cannot be sent, with
    * `CONNECTION_CLOSED` (or the reason the connection closed), as a request does.
    */
-  async notify<M extends keyof OutN & string>(method: M, params: OutN[M]): Promise<void> {
+  async notify<M extends keyof OutN & string>(method: M, params: OutN[M], options?: SendOptions): Promise<void> {
     if (this.closedWith) throw this.closedWith;
     const message: JsonRpcNotification =
       params === undefined
         ? { jsonrpc: '2.0', method }
         : { jsonrpc: '2.0', method, params: params as Record<string, unknown> };
     try {
-      await this.transport.send(message);
+      await this.transport.send(message, options);
     } catch (error) {
       // A raw stream error (EPIPE) is the connection failing, not a bug of ours: classify it here, where it is known.
       if (error instanceof McpHostError) throw error;
@@ -351,12 +410,13 @@ export class McpConnection<
     }
   }
 
-  private route(value: unknown): void {
+  private route(value: unknown, batch?: BatchReply): void {
     if (this.closedWith) return;
+    if (Array.isArray(value) && batch === undefined) return this.handleBatch(value);
     const message = classifyMessage(value);
     switch (message.kind) {
       case 'request':
-        return this.handleRequest(message.message);
+        return this.handleRequest(message.message, batch);
       case 'notification':
         return this.handleNotification(message.message);
       case 'response':
@@ -365,24 +425,64 @@ export class McpConnection<
         this.reportInvalid('envelope', message.reason, () => preview(value));
         if (message.shouldAnswer) {
           const label = message.code === JSONRPC_ERROR.INVALID_PARAMS ? 'Invalid params' : 'Invalid request';
-          this.sendError(message.answerId, message.code, `${label}: ${message.reason}`);
+          this.sendError(message.answerId, message.code, `${label}: ${message.reason}`, batch);
         }
     }
   }
 
-  private handleRequest({ id, method, params }: JsonRpcRequest): void {
+  /**
+   * A JSON-RPC batch. Accepted (2025-03-26), each member is routed as if it came alone, and the answers to its
+   * requests leave together as one array once the last is settled; a batch of notifications and responses only is
+   * answered with nothing. Refused, each request in it is answered with -32600 and its own id, so that a peer that
+   * sent one waits for none of them; one with no request to answer gets one error without an id.
+   */
+  private handleBatch(values: unknown[]): void {
+    if (values.length === 0 || !this.options.acceptsBatches?.()) {
+      const reason =
+        values.length === 0
+          ? 'an empty batch'
+          : 'a JSON-RPC batch, which MCP allows only in protocol revision 2025-03-26, after initialize';
+      this.reportInvalid('envelope', reason, () => preview(values));
+      const ids = new Set<RequestId>();
+      for (const value of values) {
+        const id = isObject(value) && typeof value.method === 'string' ? value.id : undefined;
+        if (isRequestId(id)) ids.add(id);
+      }
+      if (ids.size === 0) this.sendError(undefined, JSONRPC_ERROR.INVALID_REQUEST, `Invalid request: ${reason}`);
+      for (const id of ids) this.sendError(id, JSONRPC_ERROR.INVALID_REQUEST, `Invalid request: ${reason}`);
+      return;
+    }
+    const batch = new BatchReply((responses) => this.send(responses));
+    for (const value of values) {
+      if (Array.isArray(value)) {
+        this.reportInvalid('envelope', 'a batch inside a batch', () => preview(value));
+        this.sendError(undefined, JSONRPC_ERROR.INVALID_REQUEST, 'Invalid request: a batch inside a batch', batch);
+      } else {
+        this.route(value, batch);
+      }
+    }
+    batch.seal();
+  }
+
+  private handleRequest({ id, method, params }: JsonRpcRequest, batch?: BatchReply): void {
     if (this.inbound.has(id)) {
       // The peer reused an id still in flight. Its first request keeps the id; this one is refused.
-      this.sendError(id, JSONRPC_ERROR.INVALID_REQUEST, `Invalid request: id ${JSON.stringify(id)} is already in use`);
+      this.sendError(
+        id,
+        JSONRPC_ERROR.INVALID_REQUEST,
+        `Invalid request: id ${JSON.stringify(id)} is already in use`,
+        batch,
+      );
       return;
     }
     const handler = this.requestHandlers.get(method);
     if (!handler) {
-      this.sendError(id, JSONRPC_ERROR.METHOD_NOT_FOUND, `Method not found: ${method}`);
+      this.sendError(id, JSONRPC_ERROR.METHOD_NOT_FOUND, `Method not found: ${method}`, batch);
       return;
     }
     const meta = params?._meta;
-    const inbound = new InboundRequest(id, method, isObject(meta) ? meta : undefined);
+    const inbound = new InboundRequest(id, method, isObject(meta) ? meta : undefined, batch);
+    batch?.expect();
     this.inbound.set(id, inbound);
     let result: unknown;
     try {
@@ -407,11 +507,12 @@ export class McpConnection<
     if (this.inbound.get(id) !== inbound) return;
     this.forget(inbound);
     if (this.closedWith) return;
-    if (error === undefined) {
-      this.send({ jsonrpc: '2.0', id, result: (result ?? {}) as Record<string, unknown> });
-    } else {
-      this.send({ jsonrpc: '2.0', id, error: toErrorObject(error, inbound.method) });
-    }
+    const response: JsonRpcResponse =
+      error === undefined
+        ? { jsonrpc: '2.0', id, result: (result ?? {}) as Record<string, unknown> }
+        : { jsonrpc: '2.0', id, error: toErrorObject(error, inbound.method) };
+    if (inbound.batch) inbound.batch.settle(response);
+    else this.send(response);
   }
 
   /** Takes a request out of the table, answered or cancelled; the last one out wakes who waits for none left. */
@@ -441,6 +542,8 @@ export class McpConnection<
     const inbound = this.inbound.get(id);
     if (!inbound) return; // finished already, or never known: the spec says to ignore it
     this.forget(inbound);
+    // It gets no answer; the rest of its batch is answered without waiting for it.
+    inbound.batch?.settle(undefined);
     const reason = typeof params?.reason === 'string' ? params.reason : 'Cancelled by the peer';
     inbound.abort(new McpHostError('CANCELLED', reason));
   }
@@ -492,18 +595,25 @@ export class McpConnection<
 
   // ---- Outbound
 
-  private send(message: JsonRpcMessage): void {
+  private send(message: JsonRpcMessage | JsonRpcBatchResponse): void {
     // A failed send means the peer is gone; the transport closes and tells us, so there is no one to answer here.
     this.transport.send(message).catch(() => undefined);
   }
 
-  private sendError(id: RequestId | undefined, code: number, message: string): void {
+  /**
+   * Answers with an error. Without an id (input whose id could not be read) the answer has none: JSON-RPC 2.0 would
+   * say `"id": null`, which no MCP schema allows (every MCP id is a string or an integer). 2025-11-25 made `id`
+   * optional in an error response for exactly this case; the revisions before it require an id, and have no valid
+   * answer here at all, so every revision gets the 2025-11-25 form.
+   */
+  private sendError(id: RequestId | undefined, code: number, message: string, batch?: BatchReply): void {
     if (this.closedWith) return;
     const response: JsonRpcErrorResponse =
       id === undefined
         ? { jsonrpc: '2.0', error: { code, message } }
         : { jsonrpc: '2.0', id, error: { code, message } };
-    this.send(response);
+    if (batch) batch.add(response);
+    else this.send(response);
   }
 
   private settleFailedSend(request: PendingRequest, error: unknown): void {

@@ -29,8 +29,8 @@ export type ClassifiedMessage =
 /** Sorts a decoded JSON value into a request, notification or response, or says why it is none. */
 export function classifyMessage(value: unknown): ClassifiedMessage {
   if (typeof value !== 'object' || value === null) return refuse('expected a JSON object');
-  // Batches were part of 2025-03-26 only; later revisions (and this implementation) refuse them.
-  if (Array.isArray(value)) return refuse('JSON-RPC batches are not supported by MCP since 2025-06-18');
+  // A batch is the connection's to take apart (only 2025-03-26 has them); one that reaches here is nested in another.
+  if (Array.isArray(value)) return refuse('a JSON-RPC batch where a single message belongs');
   const message = value as Record<string, unknown>;
   const { id, method } = message;
   if (method !== undefined) {

@@ -8,7 +8,7 @@ export type {
   RequestHandler,
   RequestOptions,
 } from './connection.js';
-export type { MessageTransport, TransportSink, UnreadableInput } from './transport.js';
+export type { MessageTransport, SendOptions, TransportSink, UnreadableInput } from './transport.js';
 export { StdioTransport, DEFAULT_MAX_MESSAGE_BYTES } from './stdio/stdio-transport.js';
 export type { StdioTransportOptions } from './stdio/stdio-transport.js';
 export { createMemoryTransportPair } from './memory/memory-transport.js';

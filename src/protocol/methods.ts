@@ -10,6 +10,7 @@ import type {
   CompleteResult,
   CreateMessageRequestParams,
   CreateMessageResult,
+  ElicitationCompleteNotificationParams,
   ElicitRequestParams,
   ElicitResult,
   EmptyResult,
@@ -65,6 +66,7 @@ export const NOTIFICATION = {
   TOOLS_LIST_CHANGED: 'notifications/tools/list_changed',
   PROMPTS_LIST_CHANGED: 'notifications/prompts/list_changed',
   ROOTS_LIST_CHANGED: 'notifications/roots/list_changed',
+  ELICITATION_COMPLETE: 'notifications/elicitation/complete',
 } as const;
 
 /** Requests a client sends to a server. */
@@ -112,6 +114,7 @@ export interface ServerNotifications {
   [NOTIFICATION.RESOURCES_LIST_CHANGED]: NotificationParams | undefined;
   [NOTIFICATION.TOOLS_LIST_CHANGED]: NotificationParams | undefined;
   [NOTIFICATION.PROMPTS_LIST_CHANGED]: NotificationParams | undefined;
+  [NOTIFICATION.ELICITATION_COMPLETE]: ElicitationCompleteNotificationParams;
 }
 
 /** A map of request methods to `{params, result}`; interfaces above satisfy it. */

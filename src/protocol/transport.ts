@@ -8,7 +8,16 @@
  * answer a peer that meant to send a request.
  */
 
-import type { JsonRpcMessage } from './types.js';
+import type { JsonRpcBatchResponse, JsonRpcMessage, RequestId } from './types.js';
+
+/** What a transport may use to route one message; a transport of one stream (stdio) has no choice to make. */
+export interface SendOptions {
+  /**
+   * The incoming request this message belongs to: a server's request to the client made while handling it, or a
+   * notification about it. A transport with a stream per request (Streamable HTTP) sends it on that request's stream.
+   */
+  relatedRequestId?: RequestId;
+}
 
 /** Input from the peer that could not be decoded into a JSON value. */
 export interface UnreadableInput {
@@ -51,10 +60,10 @@ export interface MessageTransport {
   /** Starts delivering to the sink. Called once, before the first `send`. */
   start(sink: TransportSink): void;
   /**
-   * Sends one message. Resolves once the transport took it (not when the peer read it); rejects when the transport
-   * is closed or the message cannot be encoded.
+   * Sends one message, or the answers to one batch as one array. Resolves once the transport took it (not when the
+   * peer read it); rejects when the transport is closed or the message cannot be encoded.
    */
-  send(message: JsonRpcMessage): Promise<void>;
+  send(message: JsonRpcMessage | JsonRpcBatchResponse, options?: SendOptions): Promise<void>;
   /** Closes the transport: nothing is delivered after it, and `onClose` is called once. Idempotent. */
   close(): void;
 }

@@ -114,6 +114,12 @@ export type JsonRpcResponse = JsonRpcResultResponse | JsonRpcErrorResponse;
 /** Any JSON-RPC message MCP sends or receives (no batches). */
 export type JsonRpcMessage = JsonRpcRequest | JsonRpcNotification | JsonRpcResponse;
 
+/**
+ * The answers to one JSON-RPC batch, in one array. Only revision 2025-03-26 has batches (its `JSONRPCBatchResponse`):
+ * a server of that revision must accept them, and 2025-06-18 removed them again.
+ */
+export type JsonRpcBatchResponse = JsonRpcResponse[];
+
 /** The standard JSON-RPC error codes: parse error, invalid request, method not found, invalid params, internal. */
 export type StandardJsonRpcErrorCode = -32700 | -32600 | -32601 | -32602 | -32603;
 

@@ -9,7 +9,7 @@ export type {
   ToolOptions,
   ToolRegistration,
 } from './server.js';
-export type { Completer, HandlerContext, ResourceBody } from './registry.js';
+export type { ClientRequestOptions, Completer, CompletionContext, HandlerContext, ResourceBody } from './registry.js';
 export { ServerSession } from './session.js';
 export { readSettings, SettingsError } from './settings.js';
 export type { SettingReader } from './settings.js';
@@ -20,6 +20,9 @@ export type { MessageTransport } from '../protocol/transport.js';
 export type { ServeStdioOptions } from './stdio.js';
 export { ToolError } from './tool-error.js';
 export { WireError, JSONRPC_ERROR, MCP_ERROR } from '../protocol/errors.js';
+// What `ctx.sample`, `ctx.elicit` and `ctx.listRoots` throw: `error.code` tells a missing capability
+// (`CAPABILITY_MISSING`) from a cancellation, a timeout or a closed connection.
+export { McpHostError, isMcpHostError } from '../protocol/errors.js';
 // The wording helpers of the whole product, so a server's messages read like the host's and the CLI's.
 export { closestNames, didYouMean, editDistance, MAX_SUGGESTIONS } from '../protocol/did-you-mean.js';
 export type { DidYouMeanOptions } from '../protocol/did-you-mean.js';

@@ -69,6 +69,7 @@ export interface ResourceOptions {
   size?: number;
   annotations?: Annotations;
   icons?: Icon[];
+  _meta?: Record<string, unknown>;
 }
 
 export interface TemplateOptions extends Omit<ResourceOptions, 'uri' | 'size'> {
@@ -85,6 +86,7 @@ export interface PromptOptions<A extends ObjectSchema | undefined> {
   args?: A;
   complete?: Record<string, Completer>;
   icons?: Icon[];
+  _meta?: Record<string, unknown>;
 }
 
 /** A registration that can be switched off or removed at run time; clients are told the list changed. */
@@ -203,7 +205,10 @@ export class McpServer {
     return session;
   }
 
-  /** Tells subscribed clients that a resource changed. */
+  /**
+   * Tells the clients subscribed to `uri` (`resources/subscribe`) that it changed; every other session hears
+   * nothing. Needs `resourceSubscriptions`: without it no client can subscribe.
+   */
   async notifyResourceUpdated(uri: string): Promise<void> {
     await Promise.all([...this.sessions].map((session) => session.notifyResourceUpdated(uri)));
   }

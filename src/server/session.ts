@@ -1,5 +1,6 @@
 /**
- * One client's session with a server: the MCP lifecycle and every client-to-server method, over one connection.
+ * One client's session with a server: the MCP lifecycle, every client-to-server method, and the server's requests
+ * to the client, over one connection.
  */
 
 import { createMcpConnection } from '../protocol/connection.js';
@@ -11,7 +12,7 @@ import type {
   RequestOptions,
 } from '../protocol/connection.js';
 import { describeValue } from '../protocol/describe-value.js';
-import { JSONRPC_ERROR, MCP_ERROR, WireError } from '../protocol/errors.js';
+import { JSONRPC_ERROR, MCP_ERROR, McpHostError, WireError } from '../protocol/errors.js';
 import { METHOD, NOTIFICATION } from '../protocol/methods.js';
 import type {
   ClientNotifications,
@@ -21,12 +22,17 @@ import type {
   ServerNotifications,
   ServerRequests,
 } from '../protocol/methods.js';
+import type { SendOptions } from '../protocol/transport.js';
 import type {
   CallToolRequestParams,
   CallToolResult,
   ClientCapabilities,
   CompleteRequestParams,
   CompleteResult,
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  ElicitRequestParams,
+  ElicitResult,
   GetPromptRequestParams,
   GetPromptResult,
   Implementation,
@@ -35,15 +41,36 @@ import type {
   LoggingLevel,
   ReadResourceResult,
   ResourceContents,
+  Root,
   ServerCapabilities,
   Tool,
 } from '../protocol/types.js';
 import { LOGGING_LEVELS } from '../protocol/types.js';
 import type { MessageTransport } from '../protocol/transport.js';
-import { negotiateProtocolVersion } from '../protocol/versions.js';
+import { LATEST_PROTOCOL_VERSION, negotiateProtocolVersion } from '../protocol/versions.js';
+import {
+  assertCanCompleteElicitation,
+  assertCanElicit,
+  assertCanListRoots,
+  assertCanSample,
+  checkCreateMessageResult,
+  checkElicitResult,
+  checkListRootsResult,
+} from './client-requests.js';
 import { paginate } from './pagination.js';
-import type { Completer, HandlerContext, ListKind, Registry, ResourceBody, ToolEntry } from './registry.js';
+import type {
+  ClientRequestOptions,
+  Completer,
+  CompletionContext,
+  HandlerContext,
+  ListKind,
+  Registry,
+  ResourceBody,
+  ToolEntry,
+} from './registry.js';
+import { hasFeature } from './revisions.js';
 import { describeIssues } from './schema.js';
+import { shapeElicitRequest, shapeResult, shapeSamplingRequest } from './shape.js';
 import { ToolError } from './tool-error.js';
 
 /** Settings of a server, shared by its sessions. */
@@ -73,6 +100,11 @@ export class ServerSession {
   private logLevel: LoggingLevel = 'info';
   private readonly subscriptions = new Set<string>();
   private readonly stopListening: () => void;
+  /**
+   * What this session serves, fixed in `initialize`: it gates every method (one whose capability is missing is not
+   * found, -32601), and the client is told the same, fitted to its revision (`shapeCapabilities`). Declared and
+   * served thus come from one value and cannot disagree.
+   */
   private capabilities: ServerCapabilities = {};
   private pendingListChanges = new Set<ListKind>();
 
@@ -88,6 +120,7 @@ export class ServerSession {
       ...options,
       answerBeforeClosing: true,
       answerUnparsable: 'always',
+      acceptsBatches: () => this.protocolVersion !== undefined && hasFeature(this.protocolVersion, 'batches'),
     });
     this.stopListening = registry.onChange((kind) => this.queueListChanged(kind));
     this.connection.onClose(() => this.stopListening());
@@ -105,12 +138,13 @@ export class ServerSession {
   }
 
   /** Sends `notifications/message` if the client's level lets it through. */
-  async log(level: LoggingLevel, data: unknown, logger?: string): Promise<void> {
+  async log(level: LoggingLevel, data: unknown, logger?: string, options?: SendOptions): Promise<void> {
     if (this.connection.isClosed || !this.protocolVersion) return;
     if (LOGGING_LEVELS.indexOf(level) < LOGGING_LEVELS.indexOf(this.logLevel)) return;
     await this.connection.notify(
       NOTIFICATION.MESSAGE,
       logger === undefined ? { level, data } : { level, data, logger },
+      options,
     );
   }
 
@@ -120,13 +154,79 @@ export class ServerSession {
     await this.connection.notify(NOTIFICATION.RESOURCES_UPDATED, { uri });
   }
 
-  /** Sends a request to the client (roots, sampling, elicitation, ping). */
+  /**
+   * Asks the client's LLM (`sampling/createMessage`); from a handler, use `ctx.sample`, which ties the request to
+   * the one being handled. No time limit of its own unless `timeoutMs` is given (a person may review the request).
+   * @throws McpHostError `CAPABILITY_MISSING` (see `HandlerContext.sample`), `CANCELLED`, `REQUEST_TIMEOUT`,
+   * `CONNECTION_CLOSED`, `PROTOCOL_VIOLATION` for a malformed answer; WireError when the client refuses.
+   */
+  async sample(params: CreateMessageRequestParams, options: RequestOptions = {}): Promise<CreateMessageResult> {
+    const revision = this.requireInitialized(METHOD.SAMPLING_CREATE_MESSAGE);
+    assertCanSample(params, this.clientCapabilities ?? {}, revision);
+    const result = await this.connection.request(
+      METHOD.SAMPLING_CREATE_MESSAGE,
+      shapeSamplingRequest(params, revision),
+      { ...options, timeoutMs: options.timeoutMs ?? 0 },
+    );
+    return checkCreateMessageResult(result);
+  }
+
+  /**
+   * Asks the user through the client (`elicitation/create`, form or URL mode); from a handler, use `ctx.elicit`.
+   * No time limit of its own unless `timeoutMs` is given.
+   * @throws McpHostError `CAPABILITY_MISSING` when the client did not declare the mode; otherwise as `sample`.
+   */
+  async elicit(params: ElicitRequestParams, options: RequestOptions = {}): Promise<ElicitResult> {
+    const revision = this.requireInitialized(METHOD.ELICITATION_CREATE);
+    assertCanElicit(params, this.clientCapabilities ?? {}, revision);
+    const result = await this.connection.request(METHOD.ELICITATION_CREATE, shapeElicitRequest(params, revision), {
+      ...options,
+      timeoutMs: options.timeoutMs ?? 0,
+    });
+    return checkElicitResult(result);
+  }
+
+  /**
+   * The client's roots (`roots/list`); from a handler, use `ctx.listRoots`. @default timeoutMs 60_000
+   * @throws McpHostError `CAPABILITY_MISSING` when the client did not declare `roots`; otherwise as `sample`.
+   */
+  async listRoots(options: RequestOptions = {}): Promise<Root[]> {
+    this.requireInitialized(METHOD.ROOTS_LIST);
+    assertCanListRoots(this.clientCapabilities ?? {});
+    const result = await this.connection.request(METHOD.ROOTS_LIST, undefined, options);
+    return checkListRootsResult(result).roots;
+  }
+
+  /**
+   * Tells the client that the out-of-band interaction of a URL-mode elicitation finished
+   * (`notifications/elicitation/complete`), so that it may retry what needed it.
+   * @throws McpHostError `CAPABILITY_MISSING` when the client did not declare `elicitation.url`; `CONNECTION_CLOSED`.
+   */
+  async notifyElicitationComplete(elicitationId: string): Promise<void> {
+    this.requireInitialized(NOTIFICATION.ELICITATION_COMPLETE);
+    assertCanCompleteElicitation(this.clientCapabilities ?? {});
+    await this.connection.notify(NOTIFICATION.ELICITATION_COMPLETE, { elicitationId });
+  }
+
+  /** Sends a request to the client as it is, with no capability check (see `sample`, `elicit`, `listRoots`). */
   request<M extends keyof ServerRequests>(
     method: M,
     params: ParamsOf<ServerRequests, M>,
     options?: RequestOptions,
   ): Promise<ResultOf<ServerRequests, M>> {
     return this.connection.request(method, params, options);
+  }
+
+  /** The agreed revision. @throws McpHostError `CAPABILITY_MISSING` before the client initialized the session. */
+  private requireInitialized(method: string): string {
+    if (this.protocolVersion === undefined) {
+      throw new McpHostError(
+        'CAPABILITY_MISSING',
+        `${method}: the client has not initialized the session yet, so its capabilities are unknown`,
+        { method },
+      );
+    }
+    return this.protocolVersion;
   }
 
   private registerHandlers(): void {
@@ -212,7 +312,7 @@ export class ServerSession {
       hasParams: true,
       capability: (c) => c.prompts,
     });
-    this.serve(METHOD.COMPLETION_COMPLETE, (params) => this.complete(params), {
+    this.serve(METHOD.COMPLETION_COMPLETE, (params, context) => this.complete(params, context), {
       hasParams: true,
       capability: (c) => c.completions,
     });
@@ -234,8 +334,9 @@ export class ServerSession {
 
   /**
    * Serves one method behind the rules every method shares: nothing but `initialize` and `ping` before the
-   * handshake; a method whose capability this server did not declare is not found (-32601), as the spec asks; and
-   * a method whose params the schema requires gets -32602 without them, never a handler's TypeError.
+   * handshake; a method whose capability this server did not declare is not found (-32601), as the spec asks; a
+   * method whose params the schema requires gets -32602 without them, never a handler's TypeError; and the result
+   * is fitted to the agreed revision (`shapeResult`), here and nowhere else.
    */
   private serve<M extends keyof ClientRequests>(
     method: M,
@@ -256,7 +357,12 @@ export class ServerSession {
       if (hasParams && params === undefined) {
         throw new WireError(JSONRPC_ERROR.INVALID_PARAMS, `${method}: params are required`);
       }
-      return handler(params, context);
+      const result = handler(params, context);
+      // Read after the handler: `initialize` is what sets the revision its own answer is shaped for.
+      if (this.agreedProtocolVersion === LATEST_PROTOCOL_VERSION) return result;
+      const shape = (value: ResultOf<ClientRequests, M>) =>
+        shapeResult(method, value, this.agreedProtocolVersion) as ResultOf<ClientRequests, M>;
+      return isPromiseLike(result) ? Promise.resolve(result).then(shape) : shape(result);
     });
   }
 
@@ -283,6 +389,7 @@ export class ServerSession {
     this.clientInfo = params.clientInfo;
     this.clientCapabilities = params.capabilities;
     this.capabilities = this.describeCapabilities();
+    // Answered in the shape of the agreed revision by `serve` (2024-11-05, say, has no `completions` capability).
     const { info, instructions } = this.settings;
     return compact({
       protocolVersion: this.protocolVersion,
@@ -321,30 +428,41 @@ export class ServerSession {
     if (!parsed.success) {
       return errorResult(`Invalid arguments for tool ${tool.name}: ${describeIssues(parsed.error)}`);
     }
+    // `withContext` inlined: a tool call is the hot path, and this spares it a closure and a promise.
+    const handlerContext = new SessionHandlerContext(this, context);
     try {
-      const value = await tool.handler(parsed.data, this.handlerContext(context));
+      const value = await tool.handler(parsed.data, handlerContext);
       return toToolResult(tool, value);
     } catch (error) {
       if (error instanceof WireError) throw error;
       if (error instanceof ToolError) return errorResult(error.message);
       if (context.signal.aborted) throw error; // cancelled: the response is dropped anyway
       return errorResult(`Tool ${tool.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      handlerContext.end();
     }
   }
 
   private async readResource(uri: string, context: RequestContext): Promise<ReadResourceResult> {
     this.requireString(uri, 'uri');
-    const handlerContext = this.handlerContext(context);
     const fixed = this.registry.resources.get(uri);
     if (fixed) {
-      return { contents: toContents(uri, await fixed.read(uri, handlerContext), fixed.mimeType) };
+      const body = await this.withContext(new SessionHandlerContext(this, context), (handlerContext) =>
+        fixed.read(uri, handlerContext),
+      );
+      return { contents: toContents(uri, body, fixed.mimeType) };
     }
     for (const entry of this.registry.templates.values()) {
       const variables = entry.template.match(uri);
       if (variables) {
-        return { contents: toContents(uri, await entry.read(uri, variables, handlerContext), entry.mimeType) };
+        const body = await this.withContext(new SessionHandlerContext(this, context), (handlerContext) =>
+          entry.read(uri, variables, handlerContext),
+        );
+        return { contents: toContents(uri, body, entry.mimeType) };
       }
     }
+    // -32002, as every revision up to 2025-11-25 says (server/resources, "Error Handling"); the drafts after it
+    // move to -32602, which a client of those will also accept for -32002.
     throw new WireError(MCP_ERROR.RESOURCE_NOT_FOUND, `Resource not found: ${uri}`, { uri });
   }
 
@@ -368,14 +486,16 @@ export class ServerSession {
       }
       args = parsed.data;
     }
-    const result = await prompt.handler(args, this.handlerContext(context));
+    const result = await this.withContext(new SessionHandlerContext(this, context), (handlerContext) =>
+      prompt.handler(args, handlerContext),
+    );
     if (typeof result === 'string') {
       return { messages: [{ role: 'user', content: { type: 'text', text: result } }] };
     }
     return result;
   }
 
-  private async complete(params: CompleteRequestParams): Promise<CompleteResult> {
+  private async complete(params: CompleteRequestParams, context: RequestContext): Promise<CompleteResult> {
     const { ref, argument } = params ?? {};
     if (!ref || !argument || typeof argument.name !== 'string' || typeof argument.value !== 'string') {
       throw new WireError(JSONRPC_ERROR.INVALID_PARAMS, 'Expected ref and argument {name, value}');
@@ -393,7 +513,12 @@ export class ServerSession {
       throw new WireError(JSONRPC_ERROR.INVALID_PARAMS, `ref.type: expected "ref/prompt" or "ref/resource"`);
     }
     const completer = completers?.[argument.name];
-    const values = completer ? await completer(argument.value, { arguments: params.context?.arguments ?? {} }) : [];
+    const given = params.context?.arguments ?? {};
+    const values = completer
+      ? await this.withContext(new CompletionHandlerContext(this, context, given), (handlerContext) =>
+          completer(argument.value, handlerContext),
+        )
+      : [];
     return {
       completion: {
         values: values.slice(0, MAX_COMPLETIONS),
@@ -403,15 +528,25 @@ export class ServerSession {
     };
   }
 
-  private handlerContext(context: RequestContext): HandlerContext {
-    return new SessionHandlerContext(this, context);
+  /** Runs a handler with its context, and ends the context (and the requests it made) when the handler is done. */
+  private async withContext<R, C extends SessionHandlerContext>(
+    context: C,
+    run: (context: C) => R | Promise<R>,
+  ): Promise<R> {
+    try {
+      return await run(context);
+    } finally {
+      context.end();
+    }
   }
 
   /** Sends `notifications/progress` for a request whose client asked for it (a `progressToken` in `_meta`). */
   async reportProgress(context: RequestContext, progress: number, total?: number, message?: string): Promise<void> {
     const progressToken = context.meta?.progressToken;
     if (progressToken === undefined || this.connection.isClosed || context.signal.aborted) return;
-    await this.connection.notify(NOTIFICATION.PROGRESS, compact({ progressToken, progress, total, message }));
+    await this.connection.notify(NOTIFICATION.PROGRESS, compact({ progressToken, progress, total, message }), {
+      relatedRequestId: context.requestId,
+    });
   }
 
   /** The revision agreed with this client (the latest one before the handshake). */
@@ -486,9 +621,9 @@ function toContents(
   const bodies = Array.isArray(body) ? body : [body];
   return bodies.map((item) => {
     const type = item.mimeType ?? mimeType;
-    if ('text' in item) return compact({ uri, mimeType: type, text: item.text });
+    if ('text' in item) return compact({ uri, mimeType: type, text: item.text, _meta: item._meta });
     const blob = typeof item.blob === 'string' ? item.blob : Buffer.from(item.blob).toString('base64');
-    return compact({ uri, mimeType: type, blob });
+    return compact({ uri, mimeType: type, blob, _meta: item._meta });
   });
 }
 
@@ -502,14 +637,22 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | null)?.then === 'function';
+}
+
 /**
  * What a handler is given. A class rather than an object literal: one is made per call, and a literal with a getter
  * and two closures costs a server's hot path three allocations more. `signal` stays a getter, so the request's
- * AbortController exists only for handlers that use it.
+ * AbortController exists only for handlers that use it; so does the scope of requests to the client, made on the
+ * first one.
  */
 class SessionHandlerContext implements HandlerContext {
+  /** Aborted when the request is cancelled or answered: every request to the client made for it ends with it. */
+  private scope: AbortController | undefined;
+
   constructor(
-    private readonly session: ServerSession,
+    readonly session: ServerSession,
     private readonly request: RequestContext,
   ) {}
 
@@ -529,11 +672,65 @@ class SessionHandlerContext implements HandlerContext {
     return this.session.agreedProtocolVersion;
   }
 
+  get clientCapabilities(): ClientCapabilities {
+    return this.session.clientCapabilities ?? {};
+  }
+
   progress(progress: number, total?: number, message?: string): Promise<void> {
     return this.session.reportProgress(this.request, progress, total, message);
   }
 
   log(level: LoggingLevel, data: unknown, logger?: string): Promise<void> {
-    return this.session.log(level, data, logger);
+    return this.session.log(level, data, logger, { relatedRequestId: this.request.requestId });
+  }
+
+  sample(params: CreateMessageRequestParams, options?: ClientRequestOptions): Promise<CreateMessageResult> {
+    return this.session.sample(params, this.tiedOptions(options));
+  }
+
+  elicit(params: ElicitRequestParams, options?: ClientRequestOptions): Promise<ElicitResult> {
+    return this.session.elicit(params, this.tiedOptions(options));
+  }
+
+  listRoots(options?: ClientRequestOptions): Promise<Root[]> {
+    return this.session.listRoots(this.tiedOptions(options));
+  }
+
+  /**
+   * The handler is done. A request to the client it left running is cancelled: whatever it answers has no request
+   * left to go into (and over HTTP, no stream left to arrive on).
+   */
+  end(): void {
+    this.scope?.abort(new McpHostError('CANCELLED', 'the request it was made for has been answered'));
+  }
+
+  /** Options for a request to the client made for this request: it is cancelled with it, and related to it. */
+  private tiedOptions(options: ClientRequestOptions = {}): RequestOptions {
+    const scope = this.scope ?? this.openScope();
+    const signal = options.signal ? AbortSignal.any([scope.signal, options.signal]) : scope.signal;
+    return { ...options, signal, relatedRequestId: this.request.requestId };
+  }
+
+  private openScope(): AbortController {
+    const scope = new AbortController();
+    this.scope = scope;
+    const incoming = this.request.signal;
+    const cancel = () => {
+      const reason = incoming.reason instanceof Error ? incoming.reason.message : 'cancelled';
+      scope.abort(new McpHostError('CANCELLED', `the request it was made for was cancelled (${reason})`));
+    };
+    if (incoming.aborted) cancel();
+    else incoming.addEventListener('abort', cancel, { once: true });
+    return scope;
+  }
+}
+
+/** A completer's context: a handler's, with the arguments the client already gave. */
+class CompletionHandlerContext extends SessionHandlerContext implements CompletionContext {
+  readonly arguments: Record<string, string>;
+
+  constructor(session: ServerSession, request: RequestContext, given: Record<string, string>) {
+    super(session, request);
+    this.arguments = given;
   }
 }

@@ -6,6 +6,7 @@
 import { isMcpHostError } from '../protocol/errors.js';
 import { StdioTransport } from '../protocol/stdio/stdio-transport.js';
 import type { McpServer } from './server.js';
+import type { ServerSession } from './session.js';
 
 export interface ServeStdioOptions {
   /** Largest message accepted from the client, in bytes. @default 64 MiB */
@@ -20,8 +21,12 @@ const MAX_PENDING_OUTPUT_BYTES = 8 * 1024 * 1024;
 /**
  * Serves `server` on stdio until stdin ends, then runs `onClose` and exits the process.
  * Anything written with `console.log` is sent to stderr, so a stray print can never corrupt the protocol stream.
+ *
+ * Returns the one session: what the client declared (`clientCapabilities`), requests to it outside a handler
+ * (`sample`, `elicit`, `listRoots`), and `close()`, which ends the session like the end of stdin does (`onClose`
+ * runs, then the process exits).
  */
-export function serveStdio(server: McpServer, options: ServeStdioOptions = {}): void {
+export function serveStdio(server: McpServer, options: ServeStdioOptions = {}): ServerSession {
   // eslint-disable-next-line no-console -- rerouting console output is the point here
   console.log = console.info = console.debug = console.error;
   const transport = new StdioTransport(process.stdin, process.stdout, {
@@ -41,6 +46,7 @@ export function serveStdio(server: McpServer, options: ServeStdioOptions = {}): 
       .catch((error: unknown) => process.stderr.write(`mcp: shutdown failed: ${String(error)}\n`))
       .finally(() => process.exit(0));
   });
+  return session;
 }
 
 function suppressedNote(suppressed: number): string {

@@ -8,7 +8,7 @@
 
 import { McpHostError } from '../errors.js';
 import type { MessageTransport, TransportSink } from '../transport.js';
-import type { JsonRpcMessage } from '../types.js';
+import type { JsonRpcBatchResponse, JsonRpcMessage } from '../types.js';
 
 class MemoryTransport implements MessageTransport {
   peer: MemoryTransport | undefined;
@@ -26,7 +26,7 @@ class MemoryTransport implements MessageTransport {
     if (this.hasPeerClosed) sink.onInputEnded();
   }
 
-  send(message: JsonRpcMessage): Promise<void> {
+  send(message: JsonRpcMessage | JsonRpcBatchResponse): Promise<void> {
     if (this.isClosed) return Promise.reject(new McpHostError('CONNECTION_CLOSED', 'The transport is closed'));
     let copy: unknown;
     try {

@@ -8,7 +8,7 @@ import type { Readable, Writable } from 'node:stream';
 import { McpHostError } from '../errors.js';
 import { formatBytes } from '../format-bytes.js';
 import type { MessageTransport, TransportSink } from '../transport.js';
-import type { JsonRpcMessage } from '../types.js';
+import type { JsonRpcBatchResponse, JsonRpcMessage } from '../types.js';
 import { LineFramer } from './line-framer.js';
 
 /** The default upper bound on one message. @default 64 MiB */
@@ -89,7 +89,7 @@ export class StdioTransport implements MessageTransport {
     this.writable.on('error', this.onWriteErrorBound);
   }
 
-  send(message: JsonRpcMessage): Promise<void> {
+  send(message: JsonRpcMessage | JsonRpcBatchResponse): Promise<void> {
     if (this.isClosed) return Promise.reject(new McpHostError('CONNECTION_CLOSED', 'The transport is closed'));
     let line: string;
     try {
