@@ -485,6 +485,9 @@ async function answerElicitation(
   context: RequestContext,
   options: McpClientOptions,
 ): Promise<ElicitResult> {
+  if (!hooks.elicitation && !hooks.elicitationUrl) {
+    throw refusal(METHOD.ELICITATION_CREATE, 'this client has no one to ask (no elicitation hook)');
+  }
   if (!isObject(params) || typeof params.message !== 'string') {
     throw new WireError(JSONRPC_ERROR.INVALID_PARAMS, 'elicitation/create: params.message: expected a string');
   }

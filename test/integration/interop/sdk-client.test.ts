@@ -51,6 +51,7 @@ describe('official SDK client → our server framework (stdio)', () => {
   it('reads resources and templates', async () => {
     expect((await client.listResources()).resources).toEqual([
       { uri: 'kitchen://menu', name: 'menu', title: 'Menu', mimeType: 'text/plain' },
+      { uri: 'kitchen://bytes', name: 'bytes', mimeType: 'application/octet-stream' },
     ]);
     expect((await client.listResourceTemplates()).resourceTemplates[0]).toMatchObject({
       uriTemplate: 'kitchen://dishes/{dish}',

@@ -64,11 +64,11 @@ describe('McpClient hooks answer our server’s requests', () => {
     expect(JSON.parse(resultText(await call(client, 'client_capabilities')))).toEqual({
       roots: { listChanged: true },
       sampling: {},
-      elicitation: { form: {} },
+      elicitation: { form: { applyDefaults: true } },
     });
   });
 
-  it('is never sent URL mode, which its hooks cannot answer', async () => {
+  it('is never sent URL mode without an elicitationUrl hook', async () => {
     const asked: unknown[] = [];
     const { client } = await start({
       elicitation: (params) => {
