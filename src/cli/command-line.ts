@@ -142,6 +142,10 @@ export const COMMANDS = {
         flags: '--names',
         description: 'print only names, one per line (server.tool, URIs, server.prompt, server names)',
       },
+      cached: {
+        flags: '--cached',
+        description: 'with --names: the names listed in the last 5 minutes, if the config is unchanged (for completion)',
+      },
     },
   },
   call: {

@@ -1,7 +1,8 @@
 /**
  * Shell completion scripts for bash, zsh and fish, generated from the commander program so they never drift from
  * the real commands and options. Server, tool and prompt names are completed at completion time by running
- * `mcp-host list <kind> --names` (with the `--config` already typed on the line, if any).
+ * `mcp-host list <kind> --names --cached` (with the `--config` already typed on the line, if any), which lists
+ * anew only when the names kept are older than 5 minutes or the config changed.
  */
 
 /** One option as the scripts need it. */
@@ -97,7 +98,7 @@ function bashScript(spec: CompletionSpec): string {
 # Install: mcp-host completion bash > ~/.local/share/bash-completion/completions/mcp-host
 #      or: source <(mcp-host completion bash)
 
-# Names from the config: mcp-host list <kind> --names, with the --config typed on this line.
+# Names from the config: mcp-host list <kind> --names --cached, with the --config typed on this line.
 _mcp_host_names() {
   local config=() i
   for ((i = 1; i < \${#COMP_WORDS[@]} - 1; i++)); do
@@ -105,7 +106,7 @@ _mcp_host_names() {
       -c|--config) config=(--config "\${COMP_WORDS[i+1]}") ;;
     esac
   done
-  mcp-host "\${config[@]}" --no-color list "$1" --names 2>/dev/null
+  mcp-host "\${config[@]}" --no-color list "$1" --names --cached 2>/dev/null
 }
 
 _mcp_host() {
@@ -183,12 +184,12 @@ function zshScript(spec: CompletionSpec): string {
 # Install: mcp-host completion zsh > "\${fpath[1]}/_mcp-host"
 #      or: source <(mcp-host completion zsh)
 
-# Names from the config: mcp-host list <kind> --names, with the --config typed on this line.
+# Names from the config: mcp-host list <kind> --names --cached, with the --config typed on this line.
 _mcp_host_names() {
   local -a config
   local file=\${opt_args[--config]:-\${opt_args[-c]}}
   [[ -n $file ]] && config=(--config "$file")
-  mcp-host "\${config[@]}" --no-color list "$1" --names 2>/dev/null
+  mcp-host "\${config[@]}" --no-color list "$1" --names --cached 2>/dev/null
 }
 
 _mcp_host() {
@@ -293,7 +294,7 @@ function fishScript(spec: CompletionSpec): string {
     '        test $count -gt 1',
     '    end',
     'end',
-    '# Names from the config: mcp-host list <kind> --names, with the --config typed on this line.',
+    '# Names from the config: mcp-host list <kind> --names --cached, with the --config typed on this line.',
     'function __mcp_host_names',
     '    set -l tokens (commandline -opc)',
     '    set -l config',
@@ -302,7 +303,7 @@ function fishScript(spec: CompletionSpec): string {
     '            set config --config $tokens[(math $i + 1)]',
     '        end',
     '    end',
-    '    mcp-host $config --no-color list $argv[1] --names 2>/dev/null',
+    '    mcp-host $config --no-color list $argv[1] --names --cached 2>/dev/null',
     'end',
     '',
     'complete -c mcp-host -f',

@@ -3,6 +3,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, EVERYTHING, Workspace, fixture, mcpHost } from './mcp-host.js';
@@ -212,6 +213,36 @@ describe('read, prompt, ping, schema, list', () => {
   it('lists names one per line for scripts and completion', async () => {
     const result = await mcpHost(['list', 'tools', 'kitchen', '--names'], { cwd });
     expect(result).toMatchObject({ exitCode: 0, stdout: 'kitchen.add\nkitchen.fail\nkitchen.count\nkitchen.log\n' });
+  });
+});
+
+describe('list --names --cached, for completion', () => {
+  it('starts the servers once, then answers from the names kept, until the config changes', async () => {
+    const dir = new Workspace();
+    try {
+      // The server notes each start of its own in a file, then serves as the echo fixture.
+      const starts = path.join(dir.dir, 'starts.log');
+      const server = {
+        command: process.execPath,
+        args: [
+          '-e',
+          `require('node:fs').appendFileSync(${JSON.stringify(starts)}, 'x'); import(${JSON.stringify(pathToFileURL(fixture('echo')).href)})`,
+        ],
+      };
+      dir.writeConfig({ mcpServers: { counted: server } });
+      const list = () => mcpHost(['list', 'tools', '--names', '--cached'], { cwd: dir.dir });
+      expect(await list()).toMatchObject({ exitCode: 0, stdout: 'counted.echo\n' });
+      expect(await list()).toMatchObject({ exitCode: 0, stdout: 'counted.echo\n' });
+      expect(fs.readFileSync(starts, 'utf8')).toBe('x');
+      // Without --cached, a listing always asks the servers.
+      expect(await mcpHost(['list', 'tools', '--names'], { cwd: dir.dir })).toMatchObject({ exitCode: 0 });
+      expect(fs.readFileSync(starts, 'utf8')).toBe('xx');
+      dir.writeConfig({ mcpServers: { counted: server, other: server } });
+      expect(await list()).toMatchObject({ exitCode: 0, stdout: 'counted.echo\nother.echo\n' });
+      expect(fs.readFileSync(starts, 'utf8')).toBe('xxxx');
+    } finally {
+      dir.remove();
+    }
   });
 });
 

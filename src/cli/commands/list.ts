@@ -10,6 +10,7 @@ import type { CliContext } from '../context.js';
 import { EXIT_CODE, exitCodeForServerFailures } from '../exit-codes.js';
 import { firstLine, renderTable } from '../render.js';
 import type { Cell } from '../render.js';
+import { namesCacheEntry, readCachedNames, writeCachedNames } from '../names-cache.js';
 import { selectServers } from '../targets.js';
 
 const KINDS = ['tools', 'resources', 'templates', 'prompts', 'servers'] as const;
@@ -18,6 +19,7 @@ type ItemKind = Exclude<Kind, 'servers'>;
 
 interface ListOptions {
   names?: boolean;
+  cached?: boolean;
 }
 
 type Item = (Tool | Resource | ResourceTemplate | Prompt) & { server: string };
@@ -25,19 +27,35 @@ type Item = (Tool | Resource | ResourceTemplate | Prompt) & { server: string };
 export function createListCommand(ctx: CliContext): Command {
   const {
     arguments: [kind, servers],
-    options: { names },
+    options: { names, cached },
   } = COMMANDS.list;
   return new Command('list')
     .description('list tools, resources, resource templates, prompts or configured servers')
     .addArgument(new Argument(kind.name, kind.description).choices(KINDS))
     .argument(servers.name, servers.description)
     .option(names.flags, names.description)
+    .option(cached.flags, cached.description)
     .action(
       ctx.action(async (kind: Kind, requested: string[], options: ListOptions) => {
         if (kind === 'servers') return listServers(ctx, requested, options);
+        if (options.names && options.cached && !ctx.options.isJson) return listCachedNames(ctx, kind, requested);
         return ctx.withHost((host) => listItems(ctx, host, kind, requested, options));
       }),
     );
+}
+
+/** `--names --cached`: the names kept from the last listing of the same servers, or a listing that is then kept. */
+async function listCachedNames(ctx: CliContext, kind: ItemKind, requested: string[]): Promise<number> {
+  const config = await ctx.loadConfig();
+  const entry = namesCacheEntry(config.path, ctx.io.env, { kind, requested, servers: config.servers });
+  const kept = readCachedNames(entry);
+  if (kept) {
+    ctx.printLines(kept);
+    return EXIT_CODE.OK;
+  }
+  return ctx.withHost((host) =>
+    listItems(ctx, host, kind, requested, { names: true }, (names) => writeCachedNames(entry, names)),
+  );
 }
 
 /** Configured servers, straight from the config: nothing is started. */
@@ -110,6 +128,8 @@ async function listItems(
   kind: ItemKind,
   requested: string[],
   options: ListOptions,
+  /** Given the names listed, when every server answered (a partial list is not worth keeping). */
+  onCompleteNames?: (names: string[]) => void,
 ): Promise<number> {
   const selection = selectServers(host, requested);
   const connected = await host.connectAll(selection.names, ctx.requestOptions());
@@ -135,8 +155,11 @@ async function listItems(
       }),
     });
   } else {
-    if (options.names) ctx.printLines(items.map((item) => nameOf(kind, item)));
-    else printItems(ctx, kind, items);
+    if (options.names) {
+      const names = items.map((item) => nameOf(kind, item));
+      ctx.printLines(names);
+      if (failures.length === 0) onCompleteNames?.(names.map((name) => ctx.redact(name)));
+    } else printItems(ctx, kind, items);
     for (const { server, error } of failures) {
       ctx.diagnostic(ctx.err.red(`✖ ${server}: ${ctx.describeFailure(error).message}`));
     }
