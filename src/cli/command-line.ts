@@ -79,6 +79,11 @@ export const GLOBAL_OPTIONS = {
     description: 'ask servers for their log messages from this level up, shown on stderr (default: warning shown)',
     choices: LOGGING_LEVELS,
   },
+  passEnv: {
+    flags: '--pass-env',
+    description:
+      'give servers your whole environment, not only PATH, HOME and the like (secrets still hidden in output)',
+  },
   raw: {
     flags: '--raw',
     description: 'print control characters from servers as they are (on a terminal they are shown escaped)',
