@@ -257,7 +257,7 @@ export const FOREIGN_SERVER_FIELDS: Readonly<Record<string, ForeignField>> = {
   timeout: {
     hosts: 'Cline, Roo Code',
     use: 'used',
-    note: 'the request timeout, in seconds (over 3600, in milliseconds, as Cline reads it)',
+    note: 'the request timeout, in seconds (a value over 3600 in milliseconds: the usual mix-up)',
   },
   transportType: { hosts: 'Cline', use: 'used', note: 'read as type' },
   disabledTools: { hosts: 'Windsurf, Roo Code', use: 'used', note: 'these tools are denied, as with tools.deny' },

@@ -33,8 +33,9 @@ export const SERVER_TYPES: readonly string[] = Object.keys(TRANSPORTS);
 const URL_FIELDS = ['url', 'serverUrl', 'baseUrl'] as const;
 
 /**
- * Cline's `timeout` is in seconds, from 1 to 3600; Cline takes a larger value for the milliseconds it was surely
- * meant to be (`timeout: 60000`), and so does mcp-host.
+ * Cline's `timeout` is in seconds, from 1 to 3600. A larger value is the seconds/milliseconds mix-up (`timeout:
+ * 60000`, and Gemini CLI's `timeout` is in milliseconds): Cline clamps it to an hour, mcp-host reads it as the
+ * milliseconds it surely is.
  */
 const MAX_TIMEOUT_SECONDS = 3600;
 

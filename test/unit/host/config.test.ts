@@ -575,7 +575,7 @@ describe('parseConfig: files written by other hosts', () => {
           timeout: 60,
           transportType: 'stdio',
         },
-        // Cline clamps a timeout over an hour, taking it for milliseconds; so does mcp-host.
+        // Over an hour: the seconds/milliseconds mix-up (Cline clamps it to an hour), read as milliseconds.
         slow: { command: 'node', timeout: 90_000 },
         legacy: { url: 'https://example.com/sse', transportType: 'sse', timeout: 30, autoApprove: [] },
         stream: { url: 'https://example.com/mcp', type: 'streamableHttp', disabled: true },
@@ -599,7 +599,7 @@ describe('parseConfig: files written by other hosts', () => {
       },
       {
         message:
-          'mcp.config.json: mcpServers.github.timeout (Cline, Roo Code): the request timeout, in seconds (over 3600, in milliseconds, as Cline reads it)',
+          'mcp.config.json: mcpServers.github.timeout (Cline, Roo Code): the request timeout, in seconds (a value over 3600 in milliseconds: the usual mix-up)',
         isWarning: false,
       },
       {
@@ -608,7 +608,7 @@ describe('parseConfig: files written by other hosts', () => {
       },
       {
         message:
-          'mcp.config.json: mcpServers.slow.timeout (Cline, Roo Code): the request timeout, in seconds (over 3600, in milliseconds, as Cline reads it)',
+          'mcp.config.json: mcpServers.slow.timeout (Cline, Roo Code): the request timeout, in seconds (a value over 3600 in milliseconds: the usual mix-up)',
         isWarning: false,
       },
     ]);
