@@ -36,7 +36,7 @@ export function readEnvFile(file: string): Record<string, string> {
 
 /**
  * Parses dotenv text (see the module comment); a later definition of a name wins.
- * @throws EnvFileError `line N: …` for a line that is not `NAME=value`, or a quote that is never closed.
+ * @throws EnvFileError `line N: ...` for a line that is not `NAME=value`, or a quote that is never closed.
  */
 export function parseEnvFile(text: string): Record<string, string> {
   const variables: Record<string, string> = {};

@@ -5,14 +5,14 @@
  * - `${NAME}`            the variable's value; an error when it is not set (an empty value is a value).
  * - `${NAME:-default}`   the variable's value, or `default` when it is unset or empty (POSIX `:-`).
  * - `${env:NAME}`        VS Code's spelling of `${NAME}`; `${env:NAME:-default}` works too.
- * - `${workspaceFolder}`, `${userHome}`, … VS Code's predefined variables, given by the caller (`predefined`); they
+ * - `${workspaceFolder}`, `${userHome}`, ... VS Code's predefined variables, given by the caller (`predefined`); they
  *                        win over an environment variable of the same name, as in VS Code.
  * - `${input:ID}`        a VS Code input: VS Code prompts for it, a CLI cannot, so its value is taken from the
  *                        environment variable `inputVariable(ID)` (`MCP_HOST_INPUT_<ID>`).
  * - `$${`                a literal `${` (the only escape; any other `$` is literal, so `$HOME` and `$$` stay as written).
  *
  * NAME is `[A-Za-z_][A-Za-z0-9_]*`. Defaults are literal text: they end at the first `}` and cannot nest a reference.
- * VS Code's variables about the editor's state (`${file}`, `${config:…}`, `${command:…}`, …) have no meaning here
+ * VS Code's variables about the editor's state (`${file}`, `${config:...}`, `${command:...}`, ...) have no meaning here
  * and are reported as such, unless the environment defines a variable of that name.
  */
 
@@ -27,7 +27,7 @@ export class InterpolationError extends Error {
   }
 }
 
-/** One `${…}` reference that was resolved. */
+/** One `${...}` reference that was resolved. */
 export interface ResolvedReference {
   /**
    * The variable read: NAME, the VS Code variable's name (`workspaceFolder`), or for `${input:ID}` the environment
@@ -56,7 +56,7 @@ export interface InterpolateOptions {
    * @default 'error'
    */
   onUnset?: 'error' | 'keep';
-  /** VS Code's predefined variables by name (`workspaceFolder`, `userHome`, `/`, …). @default none */
+  /** VS Code's predefined variables by name (`workspaceFolder`, `userHome`, `/`, ...). @default none */
   predefined?: Readonly<Record<string, string>>;
 }
 

@@ -8,8 +8,8 @@
  * - a name is secret when the config marks it so (`secrets`), or when it looks secret (`isSecretName`) and the
  *   config does not mark it `public`.
  * Also secret, whatever their names: every value of a `headers` object but a few standard headers that never carry
- * credentials (and those marked `public`), the credentials of `Authorization: Bearer …`, the password of a URL
- * (`postgres://user:password@host`), a URL's query parameters whose names look secret (`?api_key=…`), and the value
+ * credentials (and those marked `public`), the credentials of `Authorization: Bearer ...`, the password of a URL
+ * (`postgres://user:password@host`), a URL's query parameters whose names look secret (`?api_key=...`), and the value
  * of a command-line flag whose name looks secret (`--api-key VALUE`, `--token=VALUE`).
  *
  * Node built-ins and zod-free modules only: the CLI's early start loads stdio-entry.ts, which uses this.
@@ -86,7 +86,7 @@ const DESCRIPTOR_WORDS = new Set([
 const NEVER_SECRET_NAMES = new Set(['PWD', 'OLDPWD']);
 
 /**
- * The variables every server inherits (PATH, HOME, …): their values are never secrets by where they are used (a
+ * The variables every server inherits (PATH, HOME, ...): their values are never secrets by where they are used (a
  * `${HOME}` inside a secret value), only when the config marks them.
  */
 const INHERITED_NAMES = new Set([...POSIX_INHERITED_VARIABLES, ...WINDOWS_INHERITED_VARIABLES]);
@@ -169,7 +169,7 @@ function caseless(glob: string): RegExp {
   return new RegExp(globToRegExp(glob).source, 'i');
 }
 
-/** How to read the `${…}` references of an entry's strings. */
+/** How to read the `${...}` references of an entry's strings. */
 export interface SecretContext {
   env: NodeJS.ProcessEnv;
   marks: SecretMarks;
@@ -243,7 +243,7 @@ export class SecretCollector {
   }
 
   /**
-   * A string of the entry: a secret whole when its context is; each `${…}` value when its variable's name is, or when
+   * A string of the entry: a secret whole when its context is; each `${...}` value when its variable's name is, or when
    * the whole is a secret (then a written default is one too). VS Code variables (paths) never are.
    */
   private addString(text: string, isSecret: boolean): void {

@@ -242,6 +242,21 @@ describe('configs of other hosts, and what reaches the server', () => {
     });
   });
 
+  it('starts a server of another host’s entry early, resolved as the host resolves it (envFile, a command list)', async () => {
+    const cwd = directory('early-foreign');
+    fs.writeFileSync(path.join(cwd, 'echo.env'), 'E2E_ECHO_MODE=plain\n');
+    workspace.writeConfig(
+      { mcpServers: { echo: { command: [process.execPath, fixture('echo')], envFile: 'echo.env', timeout: 30 } } },
+      'early-foreign/mcp.config.json',
+    );
+    // The first command notes the text as valid; the next starts the server early, and the host takes it over only
+    // when it would have started exactly that process.
+    expect(await mcpHost(['call', 'echo.echo', 'text=one'], { cwd })).toMatchObject({ exitCode: 0, stdout: 'one\n' });
+    const second = await mcpHost(['--verbose', 'call', 'echo.echo', 'text=two'], { cwd });
+    expect(second).toMatchObject({ exitCode: 0, stdout: 'two\n' });
+    expect(second.stderr).toContain('using the process started early');
+  });
+
   it('passes the whole environment with --pass-env, or a server’s passEnv, hiding what looks secret', async () => {
     const cwd = directory('pass-env');
     const everything = { command: process.execPath, args: [EVERYTHING, 'stdio'] };
