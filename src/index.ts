@@ -13,10 +13,14 @@ export type {
 } from './host/host.js';
 export { loadConfig, locateConfig, parseConfig, CONFIG_FILE_NAME, CONFIG_PATH_VARIABLE } from './host/config.js';
 export type {
+  ConfigNote,
+  ConfiguredServer,
   HttpServerConfig,
+  InvalidServerConfig,
   LoadConfigOptions,
   LoadedConfig,
   LocatedConfig,
+  ParseConfigOptions,
   ServerConfig,
   StdioServerConfig,
 } from './host/config.js';

@@ -96,6 +96,11 @@ export const GLOBAL_OPTIONS = {
     flags: '-y, --yes',
     description: 'answer a server that asks for input with its defaults, without asking',
   },
+  passEnv: {
+    flags: '--pass-env',
+    description:
+      'give servers your whole environment, not only PATH, HOME and the like (secrets still hidden in output)',
+  },
   raw: {
     flags: '--raw',
     description: 'print control characters from servers as they are (on a terminal they are shown escaped)',

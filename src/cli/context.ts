@@ -72,6 +72,8 @@ export interface GlobalOptions {
   roots?: string[];
   /** `--yes`: a server's questions are answered with their defaults. */
   isYes?: boolean;
+  /** `--pass-env`: servers get the caller's whole environment, not the minimal one. */
+  isEnvPassed?: boolean;
 }
 
 /** How an error is reported: the stable code, the message, the facts, and the exit code. */
@@ -162,6 +164,7 @@ export class CliContext {
       ...(typeof raw.protocolVersion === 'string' && { protocolVersion: raw.protocolVersion }),
       ...(Array.isArray(raw.root) && { roots: raw.root as string[] }),
       isYes: raw.yes === true,
+      isEnvPassed: raw.passEnv === true,
     };
     this.out = this.chalkFor(this.io.isTTY.stdout);
     this.err = this.chalkFor(this.io.isTTY.stderr);
@@ -174,16 +177,31 @@ export class CliContext {
       : { signal: this.signal, timeoutMs: this.options.timeoutMs };
   }
 
-  /** Loads the config named by `--config`, `$MCP_HOST_CONFIG`, `./mcp.config.json` or the user config dir. */
+  /**
+   * Loads the config named by `--config`, `$MCP_HOST_CONFIG`, `./mcp.config.json` or the user config dir, and shows
+   * what it says that mcp-host does not act on: warnings unless `--quiet`, the other notes with `--verbose`.
+   */
   async loadConfig(): Promise<LoadedConfig> {
     const { loadConfig } = await import('../host/config.js');
-    const config = loadConfig({ configPath: this.options.config, env: this.io.env, cwd: this.io.cwd });
-    // What lets the next command start its server early (see early-start.ts): this text is valid.
-    if (process.platform !== 'win32') {
+    const config = loadConfig({
+      configPath: this.options.config,
+      env: this.io.env,
+      cwd: this.io.cwd,
+      ...(this.options.isEnvPassed === true && { passEnv: true }),
+    });
+    // Before anything is written: a note may quote a value of the config.
+    this.redactor = new Redactor(config.servers.flatMap((server) => server.secretValues));
+    // What lets the next command start its server early (see early-start.ts): this text is valid. Not with an
+    // invalid entry, which the early start (resolving entries without zod) could not tell from a valid one.
+    if (process.platform !== 'win32' && config.servers.every((server) => server.kind !== 'invalid')) {
       const { stampValid } = await import('./config-stamp.js');
       stampValid(config.path, config.text, this.io.env);
     }
-    this.redactor = new Redactor(config.servers.flatMap((server) => server.secretValues));
+    for (const { message, isWarning } of config.notes) {
+      const line = isWarning ? this.err.yellow(`warning: ${message}`) : this.err.dim(message);
+      if (this.options.isVerbose) this.diagnostic(line);
+      else if (isWarning) this.note(line);
+    }
     return config;
   }
 

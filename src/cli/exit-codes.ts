@@ -82,11 +82,13 @@ function serverErrorExitCode(context: McpHostErrorContext): ExitCode {
 
 /**
  * The exit code of a command over several servers (discover, list, ping), from the error of each server that failed
- * (undefined for one without an error to show): 0 when none failed, 3 when some did, and 70 when one of the
- * failures is a bug of mcp-host, which is never a server's fault.
+ * (undefined for one without an error to show): 0 when none failed, 2 when each failure is its entry in the config
+ * (an invalid entry, an unset variable: no server failed), 3 when a server failed, and 70 when one of the failures
+ * is a bug of mcp-host, which is never a server's fault.
  */
 export function exitCodeForServerFailures(failures: readonly ({ code: string } | undefined)[]): ExitCode {
   if (failures.length === 0) return EXIT_CODE.OK;
   const isOurBug = failures.some((error) => error?.code === 'INTERNAL' || error?.code === INTERNAL_ERROR_CODE);
-  return isOurBug ? EXIT_CODE.INTERNAL : EXIT_CODE.SERVER_FAILED;
+  if (isOurBug) return EXIT_CODE.INTERNAL;
+  return failures.every((error) => error?.code === 'CONFIG_INVALID') ? EXIT_CODE.CONFIG : EXIT_CODE.SERVER_FAILED;
 }

@@ -58,8 +58,10 @@ export function createProgram(ctx: CliContext, runCli: RunCli): Command {
 Exit codes: 0 ok, 1 usage or invalid arguments, 2 config error, 3 server failed, 4 timeout,
             5 the tool returned an error, 6 not found, 7 denied by policy, 130 interrupted.
 
-Secrets: values the config takes from the environment (\${VAR}) are shown as *** in all output, saved
-files and errors, also JSON-escaped, URL-encoded or base64. A value shorter than 4 characters is not hidden.`,
+Secrets: values of variables whose names look secret (*TOKEN*, *KEY*, *SECRET*, *PASSWORD*, ...), of
+headers and of fields such as apiKey, and whatever the config lists in "secrets", are shown as *** in all
+output, saved files and errors, also JSON-escaped, URL-encoded or base64; "public" exempts a name. A value
+shorter than 4 characters is not hidden. See docs/config.md.`,
   );
   configure(program, ctx);
   for (const command of [...CREATE_COMMANDS.map((create) => create(ctx)), createDaemonCommand(ctx, runCli)]) {

@@ -35,7 +35,8 @@ export interface ServerSelection {
 
 /**
  * With no names: every enabled server (HTTP servers are skipped, with the reason, since this version cannot reach
- * them). With names: exactly those, in the order given, duplicates dropped.
+ * them; an invalid entry is not: it fails, saying why). With names: exactly those, in the order given, duplicates
+ * dropped.
  * @throws McpHostError `SERVER_NOT_FOUND` (with a suggestion) for a name not in the config, before anything starts.
  */
 export function selectServers(host: Host, requested: readonly string[]): ServerSelection {
@@ -43,7 +44,7 @@ export function selectServers(host: Host, requested: readonly string[]): ServerS
   if (requested.length === 0) {
     const enabled = configured.filter((server) => !server.disabled);
     return {
-      names: enabled.filter((server) => server.kind === 'stdio').map((server) => server.name),
+      names: enabled.filter((server) => server.kind !== 'http').map((server) => server.name),
       skipped: enabled
         .filter((server) => server.kind === 'http')
         .map((server) => ({ name: server.name, reason: 'HTTP servers are not supported yet' })),

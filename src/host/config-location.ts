@@ -21,6 +21,11 @@ export interface LoadConfigOptions {
   userConfigDir?: string;
   /** Whose conventions the user config directory follows. @default process.platform */
   platform?: NodeJS.Platform;
+  /**
+   * `--pass-env`: every stdio server gets the caller's whole environment, not the minimal one, unless its entry says
+   * `passEnv: false`. @default false
+   */
+  passEnv?: boolean;
 }
 
 /** Where a config file was found. */

@@ -1,38 +1,51 @@
 /**
- * `mcp.config.json`: finding it, reading it and validating it.
+ * `mcp.config.json`: finding it, reading it and validating it. The full format is in docs/config.md.
  *
- * Accepted formats, in one file or mixed:
- * - `{ "mcpServers": { "<name>": {...} } }` as written by Claude Desktop, Claude Code and Cursor;
- * - `{ "servers": { "<name>": { "type": "stdio", ... } } }` as written by VS Code.
+ * Accepted formats, in one file or mixed, as other hosts write them (their files work unchanged):
+ * - `{ "mcpServers": { "<name>": {...} } }` as written by Claude Desktop, Claude Code, Cursor, Cline, Windsurf and
+ *   mcporter;
+ * - `{ "servers": { "<name>": { "type": "stdio", ... } }, "inputs": [...] }` as written by VS Code.
  * Comments and trailing commas are allowed (VS Code writes JSONC). Other top-level keys are ignored, so a Claude
  * Desktop config file with its app settings can be used as is.
  *
- * A stdio server entry: `command`, `args`, `env`, `cwd` (relative to the config file's directory, which is also the
- * default), `disabled`, `timeoutMs`, `description`, and mcp-host's own `replicas`, `cache: { ttlMs }` and
- * `tools: { allow, deny }`. Any other field is an error naming it, except `type` (validated) and the approval lists
- * other clients write (`IGNORED_SERVER_FIELDS`). An entry with `url` (or `type` "http"/"sse") is an HTTP server:
- * kept verbatim and marked `unsupported`, so the CLI can say so without failing the whole file.
+ * A stdio server entry: `command`, `args`, `env`, `envFile`, `cwd`, `disabled`, `timeoutMs`, `startupTimeoutMs`,
+ * `description`, and mcp-host's own `replicas`, `cache: { ttlMs }`, `tools: { allow, deny }`, `passEnv`, `secrets`
+ * and `public`. Fields other hosts write are accepted: used where they mean something here (Cline's `timeout` in
+ * seconds and `transportType`, Windsurf's `disabledTools`, …; see FOREIGN_SERVER_FIELDS), otherwise ignored with a
+ * note. An unknown field that is a misspelling of one of ours (`arg`) is an error; any other is ignored with a
+ * warning. An entry with `url` (or Windsurf's `serverUrl`, mcporter's `baseUrl`, or `type` "http"/"sse") is an HTTP
+ * server: kept and marked `unsupported`, so the CLI can say so.
  *
- * `command`, `args`, `env` values and `cwd` are interpolated (see `interpolate.ts`). A disabled server is validated,
- * but an unset variable in it is not an error: it is never started.
+ * An invalid entry fails that server only: it is kept as an `invalid` server with its problems, reported when it is
+ * used (CONFIG_INVALID). Only a file that is not JSON, or whose top level is not a config, fails as a whole.
+ *
+ * `command`, `args`, `env` values, `envFile` and `cwd` are interpolated (see interpolate.ts). A disabled server is
+ * validated, but an unset variable in it is not an error: it is never started. Which values are secrets: see
+ * secrets.ts.
  */
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod';
 import { describeValue } from '../protocol/describe-value.js';
+import { editDistance } from '../protocol/did-you-mean.js';
 import { McpHostError } from './errors.js';
 import { locateConfig } from './config-location.js';
 import type { LoadConfigOptions } from './config-location.js';
 import { JsonTextError, lineAndColumn, parseJsonText } from './jsonc.js';
-import { formatPath, isHttpEntry, resolveStdioServer } from './stdio-entry.js';
+import { SecretCollector, SecretMarks } from './secrets.js';
+import {
+  SERVER_TYPES,
+  entryTransport,
+  entryUrl,
+  formatPath,
+  predefinedVariables,
+  resolveStdioServer,
+} from './stdio-entry.js';
 import type { PathSegment } from './stdio-entry.js';
 
 export { CONFIG_FILE_NAME, CONFIG_PATH_VARIABLE, locateConfig, userConfigDir } from './config-location.js';
 export type { LoadConfigOptions, LocatedConfig } from './config-location.js';
-
-/** Fields other MCP clients write into server entries that mean nothing to mcp-host; accepted and ignored. */
-export const IGNORED_SERVER_FIELDS: readonly string[] = ['autoApprove', 'alwaysAllow'];
 
 /** A server started as a child process speaking MCP on its stdin/stdout. */
 export interface StdioServerConfig {
@@ -40,28 +53,36 @@ export interface StdioServerConfig {
   kind: 'stdio';
   command: string;
   args: string[];
-  /** The config's `env`, interpolated. The host adds its allow-list (`serverEnvironment`) when spawning. */
+  /**
+   * The config's `env` (over its `envFile`), interpolated. The host adds its allow-list (`serverEnvironment`), or the
+   * caller's whole environment with `passEnv`, when spawning.
+   */
   env: Record<string, string>;
-  /** Absolute working directory. @default the config file's directory */
+  /** Variables the server must not get, not even inherited ones (VS Code's `"NAME": null` in `env`). */
+  unsetEnv?: string[];
+  /** The caller's whole environment reaches the server, not the allow-list (`passEnv`, `--pass-env`). */
+  passEnv?: boolean;
+  /** Absolute working directory. @default the config's workspace folder (see `workspaceFolderOf`) */
   cwd: string;
   disabled: boolean;
   description?: string;
-  /** Per-request timeout for this server. */
+  /** Per-request timeout for this server (`timeoutMs`, or Cline's `timeout` in seconds). */
   timeoutMs?: number;
   /** Time this server has to start and answer `initialize`. */
   startupTimeoutMs?: number;
   /** How many processes to run. @default 1 */
   replicas: number;
   cache?: { ttlMs: number };
+  /** `tools`, with other hosts' lists of disabled tools added to `deny`. */
   tools?: { allow?: string[]; deny?: string[] };
   /**
-   * Values that came from the host's environment into `env` or `args` (API keys, tokens), to be redacted from all
-   * output. Variables every server inherits anyway (PATH, HOME, …) and written defaults are not included.
+   * The values to redact from all output (API keys, tokens): see secrets.ts for which. Paths and other plain values
+   * taken from the environment are not among them.
    */
   secretValues: string[];
   /**
-   * Interpolation problems (an unset `${VAR}` without default), each naming the field and the variable. A server
-   * with problems stays in the config so that the others work; using it fails with CONFIG_INVALID.
+   * Problems of resolution (an unset `${VAR}` without default, an unreadable `envFile`), each naming the field. A
+   * server with problems stays in the config so that the others work; using it fails with CONFIG_INVALID.
    */
   unresolved?: string[];
 }
@@ -76,27 +97,77 @@ export interface HttpServerConfig {
   disabled: boolean;
   description?: string;
   unsupported: true;
+  /** Its `headers` values, `apiKey`-like fields and URL credentials (see secrets.ts). */
   secretValues: string[];
 }
 
+/**
+ * An entry that is not valid: kept so that the rest of the config works, and so that using it can say why it
+ * cannot be used (CONFIG_INVALID).
+ */
+export interface InvalidServerConfig {
+  name: string;
+  kind: 'invalid';
+  /** Each problem: the field's path (`mcpServers.weather.args[1]`), what was expected, and what was found. */
+  problems: string[];
+  /** As the entry says, when it says so with a boolean. */
+  disabled: boolean;
+  description?: string;
+  /** What looks secret in the entry, so that it never reaches output either. */
+  secretValues: string[];
+}
+
+/** A server that can be used: one that a connector can reach. */
 export type ServerConfig = StdioServerConfig | HttpServerConfig;
+
+/** Every entry of a config, valid or not. */
+export type ConfiguredServer = ServerConfig | InvalidServerConfig;
+
+/**
+ * Something the config says that mcp-host does not act on: a field of another host it ignores (`isWarning` false:
+ * shown with `--verbose`), or one that no host is known to write, or that asks for what mcp-host cannot do, such
+ * as VS Code's sandbox (`isWarning` true: shown unless `--quiet`).
+ */
+export interface ConfigNote {
+  message: string;
+  isWarning: boolean;
+}
 
 export interface LoadedConfig {
   /** Absolute path of the file read. */
   path: string;
-  /** Its directory: relative `cwd` values are resolved against it. */
+  /**
+   * Its directory. Relative paths are resolved against its workspace folder: this directory, or for
+   * `.vscode/mcp.json` and `.cursor/mcp.json` the folder above, as VS Code's `${workspaceFolder}`.
+   */
   dir: string;
   /** In file order (`mcpServers` first, then `servers`). */
-  servers: ServerConfig[];
+  servers: ConfiguredServer[];
   /** The text it was read from. */
   text: string;
+  /** What the config says that mcp-host does not act on, each naming the field. */
+  notes: ConfigNote[];
+}
+
+/** `parseConfig`'s options. */
+export interface ParseConfigOptions {
+  /** Starts every error message. @default filePath */
+  displayPath?: string;
+  /** As `LoadConfigOptions.passEnv`. @default false */
+  passEnv?: boolean;
+  /**
+   * `keep`: an invalid entry is kept as an `invalid` server. `throw`: it fails the whole text, for entries written
+   * in code (`createHost({ servers })`), where failing at once is the most useful. @default 'keep'
+   */
+  invalidEntries?: 'keep' | 'throw';
 }
 
 /**
  * Finds, reads and validates the config (see `locateConfig` for the lookup order). Synchronous, as the lookup is: a
  * config is a small file, and each asynchronous `stat` or read is a round trip to the thread pool; measured, 0.36 ms
  * a load against 0.03 ms, paid by every command (the daemon loads the config for each one, to notice changes).
- * @throws McpHostError CONFIG_INVALID naming the file, the JSON path and what was expected.
+ * @throws McpHostError CONFIG_INVALID when the file is missing, unreadable, not JSON, or not a config at its top
+ * level, naming the file, the JSON path and what was expected. An invalid entry does not throw (see `parseConfig`).
  */
 export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const located = locateConfig(options);
@@ -113,19 +184,24 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   }
   const relative = path.relative(options.cwd, located.path);
   const displayPath = relative.startsWith('..') || path.isAbsolute(relative) ? located.path : relative;
-  return parseConfig(text, located.path, options.env, { displayPath });
+  return parseConfig(text, located.path, options.env, {
+    displayPath,
+    ...(options.passEnv !== undefined && { passEnv: options.passEnv }),
+  });
 }
 
 /**
- * Validates config text. `filePath` locates relative `cwd` values; `displayPath` (default `filePath`) starts every
- * error message.
- * @throws McpHostError CONFIG_INVALID with every problem found, one per line, in `message` and `context.problems`.
+ * Validates config text. `filePath` locates relative `cwd` and `envFile` values; `env` is what `${VAR}` reads.
+ * Each invalid entry becomes an `invalid` server (or, with `invalidEntries: 'throw'`, fails the whole text).
+ * @throws McpHostError CONFIG_INVALID for text that is not JSON or not a config at its top level (no `mcpServers`
+ * or `servers` object, a malformed top-level `secrets` or `public`), with every problem found, one per line, in
+ * `message` and `context.problems`.
  */
 export function parseConfig(
   text: string,
   filePath: string,
   env: NodeJS.ProcessEnv,
-  options: { displayPath?: string } = {},
+  options: ParseConfigOptions = {},
 ): LoadedConfig {
   const file = path.resolve(filePath);
   const dir = path.dirname(file);
@@ -142,31 +218,95 @@ export function parseConfig(
       column,
     });
   }
-  const problems: string[] = [];
-  const servers = readServers(data, dir, env, problems);
+  const reading: Reading = { dir, env, passEnv: options.passEnv ?? false, problems: [], notes: [] };
+  const servers = readServers(data, reading);
+  const invalid = options.invalidEntries === 'throw' ? servers.filter(isInvalid) : [];
+  const problems = [...reading.problems, ...invalid.flatMap((server) => server.problems)];
   if (problems.length > 0) {
     const lines = problems.map((problem) => `${displayPath}: ${problem}`);
     throw new McpHostError('CONFIG_INVALID', lines.join('\n'), { file, problems: lines });
   }
-  return { path: file, dir, servers, text };
+  const notes = reading.notes.map((note) => ({ ...note, message: `${displayPath}: ${note.message}` }));
+  return { path: file, dir, servers, text, notes };
 }
+
+/** True for an entry kept only to report why it cannot be used. */
+export function isInvalid(server: ConfiguredServer): server is InvalidServerConfig {
+  return server.kind === 'invalid';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Other hosts' fields
+
+/** What mcp-host makes of a field that another host writes into a stdio server entry. */
+export interface ForeignField {
+  /** Who writes it. */
+  hosts: string;
+  /** Used, or ignored: then the note says what it was for. */
+  use: 'used' | 'ignored';
+  /** What mcp-host does with it, for the note (`--verbose`). */
+  note: string;
+}
+
+/**
+ * Fields of stdio entries written by other hosts, by name. Listed so that a Cline, VS Code, Windsurf, Roo Code,
+ * Gemini CLI or mcporter file works unchanged, each field used where it means something here. (Fields not listed
+ * are ignored too, with a warning: hosts add fields faster than any list.)
+ */
+export const FOREIGN_SERVER_FIELDS: Readonly<Record<string, ForeignField>> = {
+  timeout: {
+    hosts: 'Cline, Roo Code',
+    use: 'used',
+    note: 'the request timeout, in seconds (a value over 3600 in milliseconds: the usual mix-up)',
+  },
+  transportType: { hosts: 'Cline', use: 'used', note: 'read as type' },
+  disabledTools: { hosts: 'Windsurf, Roo Code', use: 'used', note: 'these tools are denied, as with tools.deny' },
+  includeTools: { hosts: 'Gemini CLI', use: 'used', note: 'the tools allowed, unless tools.allow is given' },
+  excludeTools: { hosts: 'Gemini CLI', use: 'used', note: 'these tools are denied, as with tools.deny' },
+  autoApprove: {
+    hosts: 'Cline',
+    use: 'ignored',
+    note: 'mcp-host asks for no approval of tool calls (tools.allow and tools.deny limit them)',
+  },
+  alwaysAllow: {
+    hosts: 'Roo Code',
+    use: 'ignored',
+    note: 'mcp-host asks for no approval of tool calls (tools.allow and tools.deny limit them)',
+  },
+  trust: { hosts: 'Gemini CLI', use: 'ignored', note: 'mcp-host asks for no confirmation of tool calls' },
+  lifecycle: {
+    hosts: 'mcporter',
+    use: 'ignored',
+    note: 'servers are started for each command, or kept running by the mcp-host daemon (mcp-host daemon start)',
+  },
+  logging: { hosts: 'mcporter', use: 'ignored', note: "server stderr is shown with --verbose and in the daemon's log" },
+  dev: { hosts: 'VS Code', use: 'ignored', note: 'development mode (watch, debug) is an editor feature' },
+  sandboxEnabled: { hosts: 'VS Code', use: 'ignored', note: 'mcp-host has no sandbox: the server runs unconfined' },
+  sandbox: { hosts: 'VS Code', use: 'ignored', note: 'mcp-host has no sandbox: the server runs unconfined' },
+  watchPaths: { hosts: 'Roo Code', use: 'ignored', note: 'restarting on file changes is an editor feature' },
+  url: { hosts: 'Cline', use: 'ignored', note: 'an entry with a command is a stdio server' },
+  headers: { hosts: 'Cline', use: 'ignored', note: 'an entry with a command is a stdio server' },
+  resultMapping: { hosts: 'mcporter', use: 'ignored', note: 'results are printed as the server sends them' },
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Structure
 
 const SECTIONS = ['mcpServers', 'servers'] as const;
-const SERVER_TYPES = ['stdio', 'http', 'sse'];
 
 const stringList = z.array(z.string().min(1));
 const cacheSchema = z.strictObject({ ttlMs: z.int().positive() });
 const toolsSchema = z.strictObject({ allow: stringList.optional(), deny: stringList.optional() });
-const ignoredFields = Object.fromEntries(IGNORED_SERVER_FIELDS.map((field) => [field, z.unknown().optional()]));
+const marksSchema = z.object({ secrets: stringList.optional(), public: stringList.optional() });
 
-const stdioEntrySchema = z.strictObject({
-  type: z.literal('stdio').optional(),
-  command: z.string().min(1),
+// Loose: fields of other hosts are kept (see `checkFields`), and resolveStdioServer reads the ones it uses.
+const stdioEntrySchema = z.looseObject({
+  type: z.string().optional(),
+  transportType: z.string().optional(),
+  command: z.union([z.string().min(1), z.array(z.string()).min(1)]),
   args: z.array(z.string()).optional(),
-  env: z.record(z.string(), z.string()).optional(),
+  env: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).optional(),
+  envFile: z.string().min(1).optional(),
   cwd: z.string().min(1).optional(),
   disabled: z.boolean().optional(),
   description: z.string().optional(),
@@ -175,26 +315,47 @@ const stdioEntrySchema = z.strictObject({
   replicas: z.int().min(1).optional(),
   cache: cacheSchema.optional(),
   tools: toolsSchema.optional(),
-  ...ignoredFields,
+  passEnv: z.boolean().optional(),
+  secrets: stringList.optional(),
+  public: stringList.optional(),
+  timeout: z.number().positive().optional(),
+  disabledTools: z.array(z.string()).optional(),
+  includeTools: stringList.optional(),
+  excludeTools: stringList.optional(),
 });
 export type StdioEntry = z.infer<typeof stdioEntrySchema>;
 
+/** mcp-host's own fields of a stdio entry, for "did you mean" and for messages. */
+const OWN_FIELDS: readonly string[] = Object.keys(stdioEntrySchema.shape).filter(
+  (field) => !Object.hasOwn(FOREIGN_SERVER_FIELDS, field),
+);
+
 // HTTP entries are not supported yet: only what identifies them is checked, the rest (headers, …) is kept as is.
 const httpEntrySchema = z.looseObject({
-  type: z.enum(['http', 'sse']).optional(),
-  url: z.string().min(1),
   disabled: z.boolean().optional(),
   description: z.string().optional(),
 });
 
 /** The fields allowed in each strict object, by the key that holds it, for "unknown field" messages. */
 const ALLOWED_FIELDS: Record<string, string[]> = {
-  entry: Object.keys(stdioEntrySchema.shape).filter((key) => !IGNORED_SERVER_FIELDS.includes(key)),
   cache: Object.keys(cacheSchema.shape),
   tools: Object.keys(toolsSchema.shape),
 };
 
-function readServers(data: unknown, dir: string, env: NodeJS.ProcessEnv, problems: string[]): ServerConfig[] {
+/** What the whole file gives each entry, and what reading it found. */
+interface Reading {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  passEnv: boolean;
+  /** Problems of the file as a whole. */
+  problems: string[];
+  notes: ConfigNote[];
+  /** The top-level `secrets` and `public`, and the VS Code inputs that are passwords. */
+  marks?: SecretMarks;
+}
+
+function readServers(data: unknown, reading: Reading): ConfiguredServer[] {
+  const { problems } = reading;
   if (!isPlainObject(data)) {
     problems.push(`expected a JSON object at the top level, got ${describeValue(data)}`);
     return [];
@@ -207,8 +368,18 @@ function readServers(data: unknown, dir: string, env: NodeJS.ProcessEnv, problem
     );
     return [];
   }
-  const servers: ServerConfig[] = [];
-  const seen = new Map<string, string>();
+  // A malformed list of what is secret fails the file: guessing could show a secret.
+  const marks = marksSchema.safeParse(data);
+  if (!marks.success) {
+    problems.push(...marks.error.issues.map((issue) => formatIssue(issue, [], data)));
+    return [];
+  }
+  reading.marks = new SecretMarks({
+    secrets: [...(marks.data.secrets ?? []), ...passwordInputs(data.inputs)],
+    ...(marks.data.public !== undefined && { public: marks.data.public }),
+  });
+  const servers: ConfiguredServer[] = [];
+  const seen = new Map<string, { at: string; index: number }>();
   for (const section of present) {
     const entries = data[section];
     if (!isPlainObject(entries)) {
@@ -218,15 +389,31 @@ function readServers(data: unknown, dir: string, env: NodeJS.ProcessEnv, problem
     for (const [name, entry] of Object.entries(entries)) {
       const at = formatPath([section, name]);
       const nameProblem = checkServerName(name);
-      if (nameProblem) problems.push(`${at}: ${nameProblem}`);
+      let server = nameProblem
+        ? invalidServer(name, entry, [`${at}: ${nameProblem}`], reading)
+        : readServer(name, entry, [section, name], reading);
       const previous = seen.get(name);
-      if (previous !== undefined) problems.push(`${at}: server "${name}" is already defined at ${previous}`);
-      seen.set(name, at);
-      const server = readServer(name, entry, [section, name], dir, env, problems);
-      if (server && !nameProblem) servers.push(server);
+      if (previous === undefined) {
+        seen.set(name, { at, index: servers.length });
+        servers.push(server);
+        continue;
+      }
+      // One name, two entries: which one is meant cannot be known, so neither is used.
+      const first = servers[previous.index]!;
+      server = invalidServer(name, entry, [`${at}: server "${name}" is already defined at ${previous.at}`], reading);
+      server.secretValues = [...new Set([...first.secretValues, ...server.secretValues])];
+      servers[previous.index] = server;
     }
   }
   return servers;
+}
+
+/** The ids of VS Code's `inputs` that are passwords: their values are secrets whatever the ids look like. */
+function passwordInputs(inputs: unknown): string[] {
+  if (!Array.isArray(inputs)) return [];
+  return inputs.flatMap((input: unknown) =>
+    isPlainObject(input) && typeof input.id === 'string' && input.password === true ? [input.id] : [],
+  );
 }
 
 function checkServerName(name: string): string | undefined {
@@ -238,52 +425,157 @@ function checkServerName(name: string): string | undefined {
   return undefined;
 }
 
-function readServer(
-  name: string,
-  entry: unknown,
-  at: PathSegment[],
-  dir: string,
-  env: NodeJS.ProcessEnv,
-  problems: string[],
-): ServerConfig | undefined {
+function readServer(name: string, entry: unknown, at: PathSegment[], reading: Reading): ConfiguredServer {
+  const where = formatPath(at);
   if (!isPlainObject(entry)) {
-    problems.push(`${formatPath(at)}: expected an object with "command" or "url", got ${describeValue(entry)}`);
-    return undefined;
-  }
-  const type = entry.type;
-  if (type !== undefined && (typeof type !== 'string' || !SERVER_TYPES.includes(type))) {
-    problems.push(
-      `${formatPath([...at, 'type'])}: expected ${SERVER_TYPES.map((t) => JSON.stringify(t)).join(', ')}, got ${describeValue(type)}`,
-    );
-    return undefined;
-  }
-  if (isHttpEntry(entry)) {
-    const parsed = httpEntrySchema.safeParse(entry);
-    if (!parsed.success) {
-      problems.push(...parsed.error.issues.map((issue) => formatIssue(issue, at, entry)));
-      return undefined;
-    }
-    return {
+    return invalidServer(
       name,
-      kind: 'http',
-      url: parsed.data.url,
-      transport: parsed.data.type === 'sse' ? 'sse' : 'http',
-      disabled: parsed.data.disabled ?? false,
-      ...(parsed.data.description !== undefined && { description: parsed.data.description }),
-      unsupported: true,
-      secretValues: [],
-    };
+      entry,
+      [`${where}: expected an object with "command" or "url", got ${describeValue(entry)}`],
+      reading,
+    );
   }
+  const transport = entryTransport(entry);
+  if (transport === undefined) {
+    const field = entry.type !== undefined ? 'type' : 'transportType';
+    const expected = SERVER_TYPES.map((type) => JSON.stringify(type)).join(', ');
+    return invalidServer(
+      name,
+      entry,
+      [`${formatPath([...at, field])}: expected ${expected}, got ${describeValue(entry[field])}`],
+      reading,
+    );
+  }
+  if (transport !== 'stdio') return readHttpServer(name, entry, at, transport, reading);
   if (entry.command === undefined) {
-    problems.push(`${formatPath(at)}: expected "command" (the program to start) or "url" (an HTTP server)`);
-    return undefined;
+    return invalidServer(
+      name,
+      entry,
+      [`${where}: expected "command" (the program to start) or "url" (an HTTP server)`],
+      reading,
+    );
   }
+  const problems = checkFields(entry, at, reading.notes);
   const parsed = stdioEntrySchema.safeParse(entry);
-  if (!parsed.success) {
-    problems.push(...parsed.error.issues.map((issue) => formatIssue(issue, at, entry)));
-    return undefined;
+  if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => formatIssue(issue, at, entry)));
+  if (problems.length > 0 || !parsed.success) return invalidServer(name, entry, problems, reading);
+  noteUsedFields(entry, at, reading.notes);
+  const resolved = resolveStdioServer(name, parsed.data, at, reading.dir, reading.env, problems, {
+    passEnv: reading.passEnv,
+    ...(reading.marks && { marks: reading.marks }),
+  });
+  return resolved ?? invalidServer(name, entry, problems, reading);
+}
+
+function readHttpServer(
+  name: string,
+  entry: Record<string, unknown>,
+  at: PathSegment[],
+  transport: 'http' | 'sse',
+  reading: Reading,
+): ConfiguredServer {
+  const url = entryUrl(entry);
+  const problems: string[] = [];
+  if (typeof url !== 'string' || url === '') {
+    const field = (['serverUrl', 'baseUrl'] as const).find((key) => entry[key] !== undefined) ?? 'url';
+    problems.push(
+      url === undefined
+        ? `${formatPath([...at, field])}: required: expected string`
+        : `${formatPath([...at, field])}: expected a non-empty string, got ${describeValue(url)}`,
+    );
   }
-  return resolveStdioServer(name, parsed.data, at, dir, env, problems);
+  const parsed = httpEntrySchema.safeParse(entry);
+  if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => formatIssue(issue, at, entry)));
+  if (problems.length > 0 || !parsed.success) return invalidServer(name, entry, problems, reading);
+  return {
+    name,
+    kind: 'http',
+    url: url as string,
+    transport,
+    disabled: parsed.data.disabled ?? false,
+    ...(parsed.data.description !== undefined && { description: parsed.data.description }),
+    unsupported: true,
+    secretValues: entrySecrets(entry, reading),
+  };
+}
+
+function invalidServer(name: string, entry: unknown, problems: string[], reading: Reading): InvalidServerConfig {
+  const fields = isPlainObject(entry) ? entry : {};
+  return {
+    name,
+    kind: 'invalid',
+    problems,
+    disabled: fields.disabled === true,
+    ...(typeof fields.description === 'string' && { description: fields.description }),
+    secretValues: entrySecrets(entry, reading),
+  };
+}
+
+/** The secrets of an entry that is not resolved (an HTTP or an invalid one), found in its fields as written. */
+function entrySecrets(entry: unknown, reading: Reading): string[] {
+  const own = isPlainObject(entry) ? marksSchema.safeParse(entry) : undefined;
+  const marks = reading.marks ?? new SecretMarks();
+  const collector = new SecretCollector({
+    env: reading.env,
+    marks: own?.success ? marks.with(own.data) : marks,
+    predefined: predefinedVariables(reading.dir, reading.env),
+  });
+  collector.collectEntry(entry);
+  return [...collector.values];
+}
+
+/**
+ * Fields of a stdio entry that are neither mcp-host's nor another host's known ones: a misspelling of one of ours is
+ * a problem (returned), any other is ignored with a warning. Ignored fields of other hosts get a note.
+ */
+function checkFields(entry: Record<string, unknown>, at: PathSegment[], notes: ConfigNote[]): string[] {
+  const problems: string[] = [];
+  for (const field of Object.keys(entry)) {
+    const where = formatPath([...at, field]);
+    if (OWN_FIELDS.includes(field)) continue;
+    const foreign = FOREIGN_SERVER_FIELDS[field];
+    if (foreign?.use === 'ignored') {
+      // Asked for a sandbox and not getting one is worth saying without --verbose.
+      const isWarning = field === 'sandboxEnabled' ? entry[field] === true : false;
+      notes.push({ message: `${where} (${foreign.hosts}): ignored: ${foreign.note}`, isWarning });
+      continue;
+    }
+    if (foreign) continue;
+    const meant = misspelled(field);
+    if (meant !== undefined) {
+      problems.push(
+        `${formatPath(at)}: unknown field ${JSON.stringify(field)}; did you mean ${JSON.stringify(meant)}?`,
+      );
+    } else {
+      notes.push({ message: `${where}: unknown field ${JSON.stringify(field)}, ignored`, isWarning: true });
+    }
+  }
+  return problems;
+}
+
+/** Notes for the fields of other hosts that were used, saying how, in the entry's order. */
+function noteUsedFields(entry: Record<string, unknown>, at: PathSegment[], notes: ConfigNote[]): void {
+  for (const field of Object.keys(entry)) {
+    const foreign = FOREIGN_SERVER_FIELDS[field];
+    if (foreign?.use !== 'used') continue;
+    const how = field === 'timeout' && entry.timeoutMs !== undefined ? 'ignored: timeoutMs is given' : foreign.note;
+    notes.push({ message: `${formatPath([...at, field])} (${foreign.hosts}): ${how}`, isWarning: false });
+  }
+}
+
+/**
+ * The field of ours that `field` is a misspelling of: the same but for case, or a few edits away (`arg`, `comand`,
+ * `evn`). Never for a field that merely contains one of ours (`envVars`, `toolsPolicy`): another host's, most likely.
+ */
+function misspelled(field: string): string | undefined {
+  const wanted = field.toLowerCase();
+  const maxDistance = Math.min(Math.max(1, Math.floor(wanted.length / 3)), wanted.length - 1);
+  let best: { field: string; distance: number } | undefined;
+  for (const own of OWN_FIELDS) {
+    const distance = editDistance(wanted, own.toLowerCase(), maxDistance);
+    if (distance <= maxDistance && (best === undefined || distance < best.distance)) best = { field: own, distance };
+  }
+  return best?.field;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -300,16 +592,29 @@ function formatIssue(issue: z.core.$ZodIssue, at: PathSegment[], entry: unknown)
         ? `${where}: required: expected ${expected}`
         : `${where}: expected ${expected}, got ${describeValue(value)}`;
     }
+    case 'invalid_union': {
+      if (segments[0] === 'command') {
+        return value === ''
+          ? `${where}: expected a non-empty string`
+          : `${where}: expected a string (the program to start) or a list of strings (the program and its arguments), got ${describeValue(value)}`;
+      }
+      if (segments[0] === 'env') {
+        return `${where}: expected a string (or a number, or null to unset it), got ${describeValue(value)}`;
+      }
+      return `${where}: ${issue.message}, got ${describeValue(value)}`;
+    }
     case 'too_small': {
       if (issue.origin === 'string') return `${where}: expected a non-empty string`;
       if (issue.origin === 'array') return `${where}: expected at least ${issue.minimum} items`;
       const bound = `${issue.inclusive ? '>=' : '>'} ${issue.minimum}`;
-      return `${where}: expected an integer ${bound}, got ${describeValue(value)}`;
+      // Every number of ours is an integer (milliseconds, counts); Cline's `timeout` is seconds, fractions allowed.
+      const kind = segments.at(-1) === 'timeout' ? 'a number' : 'an integer';
+      return `${where}: expected ${kind} ${bound}, got ${describeValue(value)}`;
     }
     case 'invalid_value':
       return `${where}: expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${describeValue(value)}`;
     case 'unrecognized_keys': {
-      const holder = segments.length === 0 ? 'entry' : String(segments[segments.length - 1]);
+      const holder = String(segments[segments.length - 1]);
       const allowed = ALLOWED_FIELDS[holder];
       const names = issue.keys.map((key) => JSON.stringify(key)).join(', ');
       const label = issue.keys.length === 1 ? 'unknown field' : 'unknown fields';

@@ -26,7 +26,7 @@ import type {
 import { qualifiedName, splitQualifiedName } from './catalog.js';
 import type { Catalog, CatalogChange, ListKind } from './catalog.js';
 import { parseConfig } from './config.js';
-import type { LoadedConfig, ServerConfig } from './config.js';
+import type { ConfiguredServer, LoadedConfig, ServerConfig } from './config.js';
 import { toServerError } from './connector.js';
 import type { Connectors, ServerConnector } from './connector.js';
 import { ToolPolicy } from './policy.js';
@@ -96,7 +96,11 @@ export function createHost(options: CreateHostOptions): Host {
   }
   const loaded =
     config ??
-    parseConfig(JSON.stringify({ mcpServers: servers }), path.join(cwd, 'servers'), env, { displayPath: 'servers' });
+    // Entries written in code fail at once: nobody reads a list of invalid servers there.
+    parseConfig(JSON.stringify({ mcpServers: servers }), path.join(cwd, 'servers'), env, {
+      displayPath: 'servers',
+      invalidEntries: 'throw',
+    });
   return new Host({ ...rest, config: loaded, env });
 }
 
@@ -535,22 +539,22 @@ export class Host {
     };
   }
 
-  private requireUsable(server: ServerConfig): ServerConfig {
-    const configPath = this.options.config.path;
+  private requireUsable(server: ConfiguredServer): ServerConfig {
     if (server.disabled) {
       throw new McpHostError('CONFIG_INVALID', `Server ${server.name} is disabled in the config`, {
         server: server.name,
       });
     }
-    if (server.kind === 'stdio' && server.unresolved) {
-      const problems = server.unresolved.map((problem) => `${configPath}: ${problem}`);
-      throw new McpHostError('CONFIG_INVALID', problems.join('\n'), {
-        server: server.name,
-        file: configPath,
-        problems,
-      });
-    }
+    if (server.kind === 'invalid') throw this.configProblems(server.name, server.problems);
+    if (server.kind === 'stdio' && server.unresolved) throw this.configProblems(server.name, server.unresolved);
     return server;
+  }
+
+  /** Why a server's entry cannot be used: each problem, after the config file's path. */
+  private configProblems(server: string, problems: readonly string[]): McpHostError {
+    const configPath = this.options.config.path;
+    const lines = problems.map((problem) => `${configPath}: ${problem}`);
+    return new McpHostError('CONFIG_INVALID', lines.join('\n'), { server, file: configPath, problems: lines });
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * Secrets from the config (env values that came from interpolation) never reach output, logs, saved files or error
+ * Secrets from the config (which values are secrets: see secrets.ts) never reach output, logs, saved files or error
  * messages: every occurrence is replaced with `***` before it leaves the host, in each spelling a program is likely
  * to give it:
  * - as it is;
@@ -18,9 +18,9 @@
 export const REDACTED = '***';
 
 /**
- * Secrets shorter than this are not redacted. Today every interpolated value counts as a secret, flags such as `1`,
- * `on` or `dev` included; replacing each of them wherever it occurs (or every JSON value equal to one) would garble
- * ordinary output, and a secret that short is guessed in no time anyway.
+ * Secrets shorter than this are not redacted: replacing a value such as `1`, `on` or `dev` (a `PIN`, a `SECRET_MODE`)
+ * wherever it occurs, or every JSON value equal to one, would garble ordinary output, and a secret that short is
+ * guessed in no time anyway.
  */
 export const MIN_SECRET_LENGTH = 4;
 

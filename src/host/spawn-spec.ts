@@ -19,11 +19,16 @@ export interface SpawnSpec {
 
 /**
  * How a configured server is started: its resolved command, arguments and directory, and the environment the host
- * gives it (`serverEnvironment`: an allow-list of `hostEnv` plus the config's `env`). The host and the early start
- * both build their spawn here, so the host's comparison of the two (`isSameSpawn`) matches by construction.
+ * gives it (`serverEnvironment`: an allow-list of `hostEnv`, or all of it with `passEnv`, plus the config's `env`,
+ * less its `unsetEnv`). The host and the early start both build their spawn here, so the host's comparison of the
+ * two (`isSameSpawn`) matches by construction.
  */
 export function serverSpawnSpec(server: StdioServerConfig, hostEnv: NodeJS.ProcessEnv): SpawnSpec {
-  return { command: server.command, args: server.args, env: serverEnvironment(hostEnv, server.env), cwd: server.cwd };
+  const env = serverEnvironment(hostEnv, server.env, {
+    ...(server.passEnv !== undefined && { passEnv: server.passEnv }),
+    ...(server.unsetEnv !== undefined && { unset: server.unsetEnv }),
+  });
+  return { command: server.command, args: server.args, env, cwd: server.cwd };
 }
 
 /**

@@ -167,16 +167,107 @@ describe('config errors', () => {
     expect(result.stderr).toMatch(/mcp\.config\.json:3:\d+: invalid JSON/);
   });
 
-  it('reports an unknown field with the fields allowed', async () => {
+  it('fails only the server of an invalid entry: exit 2 naming the field, while the others work', async () => {
     const cwd = directory('unknown-field');
     fs.writeFileSync(
       path.join(cwd, 'mcp.config.json'),
-      JSON.stringify({ mcpServers: { a: { command: 'x', arg: [] } } }),
+      JSON.stringify({
+        mcpServers: { a: { command: 'x', arg: [] }, echo: { command: process.execPath, args: [fixture('echo')] } },
+      }),
     );
-    const result = await mcpHost(['--json', 'list', 'tools'], { cwd });
-    expect(result.exitCode).toBe(2);
-    expect(parseJson(result.stdout)).toMatchObject({
-      error: { code: 'CONFIG_INVALID', message: expect.stringContaining('mcpServers.a: unknown field "arg"') },
+    const used = await mcpHost(['--json', 'call', 'a.anything'], { cwd });
+    expect(used.exitCode).toBe(2);
+    expect(parseJson(used.stdout)).toMatchObject({
+      error: {
+        code: 'CONFIG_INVALID',
+        message: expect.stringContaining('mcp.config.json: mcpServers.a: unknown field "arg"; did you mean "args"?'),
+      },
     });
+    const other = await mcpHost(['call', 'echo.echo', 'text=fine'], { cwd });
+    expect(other).toMatchObject({ exitCode: 0, stdout: 'fine\n' });
+    // Over every server: the invalid one is reported, the other is listed; a config error, not a server failure.
+    const listed = await mcpHost(['list', 'tools'], { cwd });
+    expect(listed.exitCode).toBe(2);
+    expect(listed.stdout).toContain('echo.echo');
+    expect(listed.stderr).toContain('✖ a: ');
+  });
+
+  it('still fails a file that is not JSON as a whole', async () => {
+    const cwd = directory('not-json');
+    fs.writeFileSync(path.join(cwd, 'mcp.config.json'), 'mcpServers: {}');
+    const result = await mcpHost(['list', 'servers'], { cwd });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('mcp.config.json:1:1: invalid JSON');
+  });
+});
+
+describe('configs of other hosts, and what reaches the server', () => {
+  /** The environment the `everything` server sees, through its get-env tool. */
+  async function serverEnv(cwd: string, args: string[], env: Record<string, string>): Promise<Record<string, string>> {
+    const result = await mcpHost([...args, '--json', 'call', 'everything.get-env'], { cwd, env });
+    expect(result.exitCode).toBe(0);
+    const { result: call } = parseJson(result.stdout) as { result: { content: { text: string }[] } };
+    return JSON.parse(call.content[0]!.text) as Record<string, string>;
+  }
+
+  it("runs VS Code's .vscode/mcp.json: ${workspaceFolder}, envFile, inputs, a number in env, dev ignored", async () => {
+    const cwd = directory('vscode-workspace');
+    fs.mkdirSync(path.join(cwd, '.vscode'));
+    fs.writeFileSync(path.join(cwd, '.env'), 'E2E_FILE_TOKEN=tok-from-env-file-1\nE2E_FROM_FILE=plain-from-file\n');
+    fs.writeFileSync(
+      path.join(cwd, '.vscode', 'mcp.json'),
+      `{
+  "inputs": [{ "type": "promptString", "id": "e2e-key", "password": true }],
+  "servers": {
+    "everything": {
+      "type": "stdio",
+      "command": ${JSON.stringify(process.execPath)},
+      "args": [${JSON.stringify(EVERYTHING)}, "stdio"],
+      "envFile": "\${workspaceFolder}/.env",
+      "env": { "E2E_ROOT": "\${workspaceFolder}", "E2E_PORT": 8080, "E2E_INPUT": "\${input:e2e-key}" },
+      "dev": { "watch": "src/**" },
+    },
+  },
+}`,
+    );
+    const seen = await serverEnv(cwd, ['--config', '.vscode/mcp.json'], { MCP_HOST_INPUT_E2E_KEY: 'input-value-1' });
+    expect(seen).toMatchObject({
+      // A path from the config is shown as it is: it is no secret.
+      E2E_ROOT: cwd,
+      E2E_PORT: '8080',
+      E2E_FROM_FILE: 'plain-from-file',
+      // Secret by its name, and a password input: both reached the server, both are hidden.
+      E2E_FILE_TOKEN: '***',
+      E2E_INPUT: '***',
+    });
+  });
+
+  it('starts a server of another host’s entry early, resolved as the host resolves it (envFile, a command list)', async () => {
+    const cwd = directory('early-foreign');
+    fs.writeFileSync(path.join(cwd, 'echo.env'), 'E2E_ECHO_MODE=plain\n');
+    workspace.writeConfig(
+      { mcpServers: { echo: { command: [process.execPath, fixture('echo')], envFile: 'echo.env', timeout: 30 } } },
+      'early-foreign/mcp.config.json',
+    );
+    // The first command notes the text as valid; the next starts the server early, and the host takes it over only
+    // when it would have started exactly that process.
+    expect(await mcpHost(['call', 'echo.echo', 'text=one'], { cwd })).toMatchObject({ exitCode: 0, stdout: 'one\n' });
+    const second = await mcpHost(['--verbose', 'call', 'echo.echo', 'text=two'], { cwd });
+    expect(second).toMatchObject({ exitCode: 0, stdout: 'two\n' });
+    expect(second.stderr).toContain('using the process started early');
+  });
+
+  it('passes the whole environment with --pass-env, or a server’s passEnv, hiding what looks secret', async () => {
+    const cwd = directory('pass-env');
+    const everything = { command: process.execPath, args: [EVERYTHING, 'stdio'] };
+    workspace.writeConfig({ mcpServers: { everything } }, 'pass-env/mcp.config.json');
+    const env = { E2E_PLAIN: 'plain-value-1', E2E_SERVICE_PASSWORD: 'pw-passed-1' };
+    const minimal = await serverEnv(cwd, [], env);
+    expect(minimal.E2E_PLAIN).toBeUndefined();
+    expect(minimal.E2E_SERVICE_PASSWORD).toBeUndefined();
+    const passed = await serverEnv(cwd, ['--pass-env'], env);
+    expect(passed).toMatchObject({ E2E_PLAIN: 'plain-value-1', E2E_SERVICE_PASSWORD: '***' });
+    workspace.writeConfig({ mcpServers: { everything: { ...everything, passEnv: true } } }, 'pass-env/mcp.config.json');
+    expect(await serverEnv(cwd, [], env)).toMatchObject({ E2E_PLAIN: 'plain-value-1', E2E_SERVICE_PASSWORD: '***' });
   });
 });

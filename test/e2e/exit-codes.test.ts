@@ -81,11 +81,15 @@ describe('exit codes', () => {
     expect(result.stderr).toContain('"kitchen" is not a tool: expected SERVER.TOOL');
   });
 
-  it('2: an invalid config, naming the file and the JSON path', async () => {
+  it('2: an invalid entry, naming the file and the JSON path, when its server is used', async () => {
     const bad = workspace.writeConfig({ mcpServers: { broken: { command: 'x', args: 'not-a-list' } } }, 'bad.json');
-    const result = await mcpHost(['--config', bad, 'ping'], { cwd });
+    const result = await mcpHost(['--config', bad, 'call', 'broken.anything'], { cwd });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('bad.json: mcpServers.broken.args: expected array');
+    // Over every server, with it the only failure: still a config error, reported in the table.
+    const ping = await mcpHost(['--config', bad, 'ping'], { cwd });
+    expect(ping.exitCode).toBe(2);
+    expect(ping.stdout).toContain('bad.json: mcpServers.broken.args: expected array');
   });
 
   it('2: a --config path that does not exist', async () => {

@@ -1,6 +1,7 @@
 /** `mcp-host list tools|resources|templates|prompts|servers [server...]`: one kind of thing across servers. */
 
 import { Argument, Command } from 'commander';
+import type { ConfiguredServer } from '../../host/config.js';
 import type { ConnectedServer, Host } from '../../host/host.js';
 import { closestNames, didYouMean } from '../../protocol/did-you-mean.js';
 import { McpHostError } from '../errors.js';
@@ -75,51 +76,71 @@ async function listServers(ctx: CliContext, requested: string[], options: ListOp
     );
   }
   if (ctx.options.isJson) {
-    ctx.printJson({
-      config: config.path,
-      // Only the names of env variables: their values may be secrets.
-      servers: servers.map((server) =>
-        server.kind === 'stdio'
-          ? {
-              name: server.name,
-              kind: server.kind,
-              command: server.command,
-              args: server.args.map((arg) => ctx.redact(arg)),
-              cwd: server.cwd,
-              env: Object.keys(server.env),
-              disabled: server.disabled,
-              ...(server.description !== undefined && { description: server.description }),
-              ...(server.timeoutMs !== undefined && { timeoutMs: server.timeoutMs }),
-            }
-          : {
-              name: server.name,
-              kind: server.kind,
-              url: server.url,
-              transport: server.transport,
-              disabled: server.disabled,
-              ...(server.description !== undefined && { description: server.description }),
-            },
-      ),
-    });
+    ctx.printJson({ config: config.path, servers: servers.map((server) => serverJson(ctx, server)) });
     return EXIT_CODE.OK;
   }
   if (options.names) {
-    ctx.printLines(servers.filter((server) => !server.disabled).map((server) => server.name));
+    ctx.printLines(
+      servers.filter((server) => !server.disabled && server.kind !== 'invalid').map((server) => server.name),
+    );
     return EXIT_CODE.OK;
   }
   const { out } = ctx;
   ctx.printLines(
     renderTable(
-      servers.map((server) => [
-        { text: server.name, style: server.disabled ? out.dim : out.bold },
-        { text: server.disabled ? 'disabled' : server.kind, style: server.disabled ? out.yellow : out.dim },
-        server.kind === 'stdio' ? ctx.redact([server.command, ...server.args].join(' ')) : server.url,
-        { text: firstLine(server.description), style: out.dim },
-      ]),
+      servers.map((server) => {
+        const name: Cell = { text: server.name, style: server.disabled ? out.dim : out.bold };
+        const description: Cell = { text: firstLine(server.description), style: out.dim };
+        if (server.kind === 'invalid') {
+          // Why it cannot be used, where the command would be: it has none that could run.
+          const status: Cell = { text: server.disabled ? 'disabled' : 'invalid', style: out.red };
+          return [name, status, { text: server.problems.join('; '), style: out.red }, description];
+        }
+        const status: Cell = {
+          text: server.disabled ? 'disabled' : server.kind,
+          style: server.disabled ? out.yellow : out.dim,
+        };
+        if (server.kind === 'http') return [name, status, server.url, description];
+        const commandLine = ctx.redact([server.command, ...server.args].join(' '));
+        const unresolved = server.disabled ? undefined : server.unresolved;
+        return [
+          name,
+          status,
+          commandLine,
+          unresolved ? { text: unresolved.join('; '), style: out.yellow } : description,
+        ];
+      }),
     ),
   );
   ctx.note(out.dim(`config: ${config.path}`));
   return EXIT_CODE.OK;
+}
+
+/** A server as `list servers --json` shows it: only the names of env variables, whose values may be secrets. */
+function serverJson(ctx: CliContext, server: ConfiguredServer): Record<string, unknown> {
+  const common = {
+    name: server.name,
+    kind: server.kind,
+    disabled: server.disabled,
+    ...(server.description !== undefined && { description: server.description }),
+  };
+  switch (server.kind) {
+    case 'invalid':
+      return { ...common, problems: server.problems };
+    case 'http':
+      return { ...common, url: server.url, transport: server.transport };
+    case 'stdio':
+      return {
+        ...common,
+        command: server.command,
+        args: server.args.map((arg) => ctx.redact(arg)),
+        cwd: server.cwd,
+        env: Object.keys(server.env),
+        ...(server.passEnv === true && { passEnv: true }),
+        ...(server.timeoutMs !== undefined && { timeoutMs: server.timeoutMs }),
+        ...(server.unresolved !== undefined && { problems: server.unresolved }),
+      };
+  }
 }
 
 async function listItems(

@@ -51,4 +51,12 @@ describe('exitCodeForServerFailures', () => {
     expect(exitCodeForServerFailures([{ code: 'SERVER_EXITED' }, { code: 'INTERNAL' }])).toBe(EXIT_CODE.INTERNAL);
     expect(exitCodeForServerFailures([{ code: 'INTERNAL_ERROR' }])).toBe(EXIT_CODE.INTERNAL);
   });
+
+  it('is 2 when every failure is a server’s entry in the config, 3 when a server failed as well', () => {
+    expect(exitCodeForServerFailures([{ code: 'CONFIG_INVALID' }])).toBe(EXIT_CODE.CONFIG);
+    expect(exitCodeForServerFailures([{ code: 'CONFIG_INVALID' }, { code: 'SPAWN_FAILED' }])).toBe(
+      EXIT_CODE.SERVER_FAILED,
+    );
+    expect(exitCodeForServerFailures([{ code: 'CONFIG_INVALID' }, undefined])).toBe(EXIT_CODE.SERVER_FAILED);
+  });
 });

@@ -145,6 +145,80 @@ describe('runCli: config', () => {
   });
 });
 
+describe('runCli: entries of other hosts, invalid entries and secrets', () => {
+  let mixed: string;
+  const env = (): NodeJS.ProcessEnv => ({
+    PATH: process.env.PATH,
+    HOME: dir,
+    XDG_RUNTIME_DIR: path.join(dir, '.run'),
+    RUN_CLI_TOKEN: 'tok-run-cli-123',
+  });
+  beforeAll(() => {
+    mixed = path.join(dir, 'mixed.config.json');
+    fs.writeFileSync(
+      mixed,
+      JSON.stringify({
+        mcpServers: {
+          // As Cline writes it: a timeout in seconds, an approval list.
+          kitchen: { command: process.execPath, args: [KITCHEN_SINK], timeout: 30, autoApprove: ['add'] },
+          broken: { command: 'node', args: 'server.js' },
+          files: { command: 'node', args: ['${HOME}/files', '--token', '${RUN_CLI_TOKEN}'] },
+        },
+      }),
+    );
+  });
+  const inMixed = (args: string[]) => run(['--config', mixed, ...args], { env: env() });
+
+  it('lists an invalid entry with its reason, and shows paths from the environment while hiding a token', async () => {
+    const result = await inMixed(['list', 'servers']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(
+      /^broken +invalid +mcpServers\.broken\.args: expected array, got string "server\.js"$/m,
+    );
+    expect(result.stdout).toMatch(new RegExp(`^files +stdio +node ${dir}/files --token \\*\\*\\*$`, 'm'));
+    const json = await inMixed(['--json', 'list', 'servers']);
+    const { servers } = JSON.parse(json.stdout) as { servers: Record<string, unknown>[] };
+    expect(servers[1]).toEqual({
+      name: 'broken',
+      kind: 'invalid',
+      disabled: false,
+      problems: ['mcpServers.broken.args: expected array, got string "server.js"'],
+    });
+    expect(servers[2]).toMatchObject({ args: [`${dir}/files`, '--token', '***'] });
+    expect((await inMixed(['list', 'servers', '--names'])).stdout).toBe('kitchen\nfiles\n');
+  });
+
+  it('exits 2 naming the field when the invalid server is used, while the others work', async () => {
+    const broken = await inMixed(['call', 'broken.anything']);
+    expect(broken.exitCode).toBe(2);
+    expect(broken.stderr).toContain(`${mixed}: mcpServers.broken.args: expected array, got string "server.js"`);
+    const fine = await inMixed(['call', 'kitchen.add', 'a=1', 'b=2']);
+    expect(fine).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(JSON.parse(fine.stdout)).toEqual({ sum: 3 });
+  });
+
+  it('says what it ignores of other hosts’ fields with --verbose only', async () => {
+    const quiet = await inMixed(['list', 'servers']);
+    expect(quiet.stderr).not.toContain('autoApprove');
+    const verbose = await inMixed(['--verbose', 'list', 'servers']);
+    expect(verbose.stderr).toContain(
+      'mixed.config.json: mcpServers.kitchen.autoApprove (Cline): ignored: mcp-host asks for no approval of tool calls',
+    );
+    expect(verbose.stderr).toContain('mcpServers.kitchen.timeout (Cline, Roo Code): the request timeout, in seconds');
+  });
+
+  it('warns of an unknown field, except with --quiet or --json', async () => {
+    const odd = path.join(dir, 'odd.config.json');
+    fs.writeFileSync(odd, JSON.stringify({ mcpServers: { k: { command: 'node', pluginMode: 'fast' } } }));
+    const result = await run(['--config', odd, 'list', 'servers', '--names']);
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'k\n' });
+    expect(result.stderr).toContain(
+      'warning: odd.config.json: mcpServers.k.pluginMode: unknown field "pluginMode", ignored',
+    );
+    expect((await run(['--config', odd, '-q', 'list', 'servers', '--names'])).stderr).toBe('');
+  });
+});
+
 describe('runCli: a bug of mcp-host', () => {
   // The daemon's lending hook is the one seam where the CLI calls code of ours that a test can make throw.
   const broken = (): Partial<CliIo> => ({
