@@ -149,7 +149,8 @@ export const COMMANDS = {
       },
       cached: {
         flags: '--cached',
-        description: 'with --names: the names listed in the last 5 minutes, if the config is unchanged (for completion)',
+        description:
+          'with --names: the names listed in the last 5 minutes, if the config is unchanged (for completion)',
       },
     },
   },

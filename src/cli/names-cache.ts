@@ -37,7 +37,7 @@ export function readCachedNames(entry: NamesCacheEntry, now = Date.now()): strin
     const isFresh = typeof kept.at === 'number' && now - kept.at >= 0 && now - kept.at < NAMES_CACHE_MS;
     const names = kept.names;
     if (kept.key !== entry.key || !isFresh || !Array.isArray(names)) return undefined;
-    return names.every((name) => typeof name === 'string') ? (names as string[]) : undefined;
+    return names.every((name) => typeof name === 'string') ? names : undefined;
   } catch {
     return undefined;
   }
