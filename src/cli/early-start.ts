@@ -27,6 +27,7 @@ import { createProcessTag, tagChild } from '../host/process-tag.js';
 import { isSameSpawn, serverSpawnSpec, spawnOptions } from '../host/spawn-spec.js';
 import type { SpawnSpec } from '../host/spawn-spec.js';
 import { isHttpEntry, resolveStdioServer } from '../host/stdio-entry.js';
+import type { ResolveOptions } from '../host/stdio-entry.js';
 import { findConfigPath } from '../host/config-location.js';
 import { argsObject, parseAssignments } from './args.js';
 import type { PreParsed } from './command-line.js';
@@ -85,7 +86,7 @@ export function startEarly(
     if (configPath === undefined) return undefined;
     const text = readFileSync(configPath, 'utf8');
     if (!isStamped(configPath, text, env)) return undefined;
-    const spec = resolveSpec(text, configPath, target.server, target.tool, env);
+    const spec = resolveSpec(text, configPath, target, env, { passEnv: line.options.passEnv !== undefined });
     return spec && launch(target.server, spec);
   } catch {
     return undefined;
@@ -130,9 +131,9 @@ function toolTarget(text: string): { server: string; tool: string } {
 function resolveSpec(
   text: string,
   configPath: string,
-  server: string,
-  tool: string | undefined,
+  { server, tool }: { server: string; tool: string | undefined },
   env: NodeJS.ProcessEnv,
+  options: ResolveOptions,
 ): SpawnSpec | undefined {
   const data = parseJsonText(text) as Partial<Record<(typeof SECTIONS)[number], Record<string, unknown>>>;
   const section = SECTIONS.find((name) => data[name] !== undefined && Object.hasOwn(data[name], server));
@@ -142,7 +143,7 @@ function resolveSpec(
   if (isHttpEntry(entry) || entry.disabled === true || (entry.replicas ?? 1) !== 1) return undefined;
   const problems: string[] = [];
   const dir = path.dirname(configPath);
-  const resolved = resolveStdioServer(server, entry, [section, server], dir, env, problems);
+  const resolved = resolveStdioServer(server, entry, [section, server], dir, env, problems, options);
   if (resolved === undefined || problems.length > 0 || resolved.unresolved !== undefined) return undefined;
   // The host's own policy class decides, so the two paths cannot disagree on what is denied.
   if (tool !== undefined && !new ToolPolicy(resolved.tools).isAllowed(tool)) return undefined;

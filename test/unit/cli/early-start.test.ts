@@ -56,6 +56,11 @@ describe('startEarly', () => {
     });
   });
 
+  it('with --pass-env, starts it with the whole environment, as the host would', () => {
+    const early = attempt({ mcpServers: { echo } }, ['--pass-env', 'call', 'echo.echo', 'text=hi'])!;
+    expect(early.spec.env).toEqual({ ...env, KEY: 'secret' });
+  });
+
   it('starts nothing for a tool the policy of the config denies, as the normal path never would', () => {
     const guarded = { ...echo, tools: { deny: ['secret_*'] } };
     expect(attempt({ mcpServers: { echo: guarded } }, ['call', 'echo.secret_dump'])).toBeUndefined();
