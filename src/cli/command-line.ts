@@ -209,6 +209,18 @@ export const COMMANDS = {
     },
   },
   schema: { arguments: [TOOL_ARGUMENT], options: {} },
+  complete: {
+    arguments: [
+      { name: '<target>', description: 'the prompt, as SERVER.PROMPT; or the server, with --resource' },
+      { name: '[arguments...]', description: 'the argument to complete as NAME=PARTIAL, then those already chosen' },
+    ],
+    options: {
+      resource: {
+        flags: '--resource <uri-template>',
+        description: 'complete an argument of this resource template of the server, not of a prompt',
+      },
+    },
+  },
   completion: { arguments: [{ name: '<shell>', description: 'the shell' }], options: {} },
   daemon: {
     arguments: [{ name: '<action>', description: 'start, stop or status' }],

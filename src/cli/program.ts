@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { packageVersion } from '../host/package-info.js';
 import { createBenchCommand } from './commands/bench.js';
 import { createCallCommand } from './commands/call.js';
+import { createCompleteCommand } from './commands/complete.js';
 import { createCompletionCommand } from './commands/completion.js';
 import { createDaemonCommand } from './commands/daemon.js';
 import type { RunCli } from './commands/daemon.js';
@@ -30,6 +31,7 @@ const CREATE_COMMANDS = [
   createPingCommand,
   createBenchCommand,
   createSchemaCommand,
+  createCompleteCommand,
   createCompletionCommand,
 ];
 

@@ -216,6 +216,33 @@ describe('read, prompt, ping, schema, list', () => {
   });
 });
 
+describe('complete', () => {
+  it('completes a prompt’s argument and a resource template’s, one value per line', async () => {
+    const prompt = await mcpHost(['complete', 'kitchen.order', 'dish=s'], { cwd });
+    expect(prompt).toMatchObject({ exitCode: 0, stdout: 'soup\nsalad\nstew\n', stderr: '' });
+    const template = await mcpHost(['complete', 'kitchen', '--resource', 'kitchen://dishes/{dish}', 'dish=st'], {
+      cwd,
+    });
+    expect(template).toMatchObject({ exitCode: 0, stdout: 'stew\n' });
+    const json = await mcpHost(['--json', 'complete', 'kitchen.order', 'dish=sa'], { cwd });
+    expect(JSON.parse(String(json.stdout))).toEqual({
+      server: 'kitchen',
+      ref: { type: 'ref/prompt', name: 'order' },
+      argument: { name: 'dish', value: 'sa' },
+      completion: { values: ['salad'], total: 1, hasMore: false },
+    });
+  });
+
+  it('says what is wrong with the line, and what a server without completions lacks', async () => {
+    const missing = await mcpHost(['complete', 'kitchen.order'], { cwd });
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).toContain('expected the argument to complete, as NAME=PARTIAL');
+    const unsupported = await mcpHost(['complete', 'echo.anything', 'x='], { cwd });
+    expect(unsupported.exitCode).toBe(6);
+    expect(unsupported.stderr).toContain('does not support completions');
+  });
+});
+
 describe('list --names --cached, for completion', () => {
   it('starts the servers once, then answers from the names kept, until the config changes', async () => {
     const dir = new Workspace();
