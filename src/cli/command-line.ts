@@ -18,6 +18,8 @@ export interface OptionSpec {
   readonly description: string;
   /** What is wrong with a value, for an option whose value is a number checked before anything starts. */
   readonly check?: (value: string) => string | undefined;
+  /** The number a checked value stands for, when it is not written as one (`64MiB`). @default Number */
+  readonly toNumber?: (value: string) => number;
   /** The value when the option is not given (shown in help). */
   readonly defaultValue?: number;
   /** The only values the option takes. */
@@ -52,6 +54,34 @@ function count(min: number, max: number): (value: string) => string | undefined 
   };
 }
 
+const BYTE_UNITS: Record<string, number> = {
+  '': 1,
+  k: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+};
+const BYTE_SIZE = /^(\d+)\s*([a-z]*)$/i;
+
+/** `65536`, `512KiB`, `64MiB`, `1G` (units of 1024): the number of bytes, NaN when it is not a size. */
+function bytesOf(value: string): number {
+  const match = BYTE_SIZE.exec(value.trim());
+  const unit = match ? BYTE_UNITS[match[2]!.toLowerCase()] : undefined;
+  return match && unit !== undefined ? Number(match[1]) * unit : Number.NaN;
+}
+
+/** A size in bytes from `min` up, with an optional unit. */
+function byteSize(min: number): (value: string) => string | undefined {
+  return (value) => {
+    const bytes = bytesOf(value);
+    return bytes >= min && Number.isSafeInteger(bytes)
+      ? undefined
+      : `expected a size of at least ${min} bytes: bytes, or a number with KiB, MiB or GiB (64MiB)`;
+  };
+}
+
 /** Latencies are kept in memory (8 bytes each): this bounds that to 80 MB. */
 export const MAX_BENCH_REQUESTS = 10_000_000;
 /** More calls in flight than this measures the host's queueing rather than the server. */
@@ -81,6 +111,12 @@ export const GLOBAL_OPTIONS = {
     flags: '--log-level <level>',
     description: 'ask servers for their log messages from this level up, shown on stderr (default: warning shown)',
     choices: LOGGING_LEVELS,
+  },
+  maxMessageSize: {
+    flags: '--max-message-size <size>',
+    description: "largest message taken from a server, e.g. 256MiB (default: 64MiB; a server's maxMessageBytes wins)",
+    check: byteSize(4 * 1024),
+    toNumber: bytesOf,
   },
   protocolVersion: {
     flags: '--protocol-version <version>',

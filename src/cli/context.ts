@@ -66,6 +66,8 @@ export interface GlobalOptions {
   isColorDisabled: boolean;
   /** `--raw`: control characters from servers reach a terminal as they are. */
   isRaw?: boolean;
+  /** `--max-message-size`, in bytes. */
+  maxMessageBytes?: number;
   /** `--protocol-version`: the revision offered to servers. */
   protocolVersion?: string;
   /** `--root`: directories servers may work in, besides the working directory. */
@@ -161,6 +163,7 @@ export class CliContext {
       isVerbose: raw.verbose === true,
       isColorDisabled: raw.color === false,
       isRaw: raw.raw === true,
+      ...(typeof raw.maxMessageSize === 'number' && { maxMessageBytes: raw.maxMessageSize }),
       ...(typeof raw.protocolVersion === 'string' && { protocolVersion: raw.protocolVersion }),
       ...(Array.isArray(raw.root) && { roots: raw.root as string[] }),
       isYes: raw.yes === true,
@@ -241,6 +244,7 @@ export class CliContext {
       ...(this.options.startupTimeoutMs !== undefined && { startupTimeoutMs: this.options.startupTimeoutMs }),
       ...(this.options.logLevel !== undefined && { logLevel: this.options.logLevel }),
       ...(this.options.protocolVersion !== undefined && { protocolVersion: this.options.protocolVersion }),
+      ...(this.options.maxMessageBytes !== undefined && { maxMessageBytes: this.options.maxMessageBytes }),
       hooks: this.clientHooks(),
       ...hooks,
     });
@@ -535,6 +539,8 @@ export class CliContext {
         return failure.details.method === 'initialize'
           ? "allow a slow start more time with --startup-timeout MS (or the server's startupTimeoutMs)"
           : 'allow more time with --timeout MS (0 for no limit)';
+      case 'MESSAGE_TOO_LARGE':
+        return "allow larger messages with --max-message-size SIZE (or the server's maxMessageBytes)";
       case 'SPAWN_FAILED':
       case 'SERVER_EXITED':
       case 'HANDSHAKE_FAILED':

@@ -11,6 +11,6 @@ export function checkedNumber(spec: OptionSpec): (value: string) => number {
   return (value) => {
     const problem = spec.check?.(value);
     if (problem !== undefined) throw new InvalidArgumentError(problem);
-    return Number(value);
+    return (spec.toNumber ?? Number)(value);
   };
 }

@@ -70,6 +70,8 @@ export interface StdioServerConfig {
   timeoutMs?: number;
   /** Time this server has to start and answer `initialize`. */
   startupTimeoutMs?: number;
+  /** Largest message accepted from this server, in bytes. */
+  maxMessageBytes?: number;
   /** How many processes to run. @default 1 */
   replicas: number;
   cache?: { ttlMs: number };
@@ -294,6 +296,9 @@ export const FOREIGN_SERVER_FIELDS: Readonly<Record<string, ForeignField>> = {
 
 const SECTIONS = ['mcpServers', 'servers'] as const;
 
+/** The smallest `maxMessageBytes` taken: below it a server's answer to `initialize` may not fit. */
+const MIN_MESSAGE_BYTES = 4 * 1024;
+
 const stringList = z.array(z.string().min(1));
 const cacheSchema = z.strictObject({ ttlMs: z.int().positive() });
 const toolsSchema = z.strictObject({ allow: stringList.optional(), deny: stringList.optional() });
@@ -312,6 +317,7 @@ const stdioEntrySchema = z.looseObject({
   description: z.string().optional(),
   timeoutMs: z.int().positive().optional(),
   startupTimeoutMs: z.int().positive().optional(),
+  maxMessageBytes: z.int().min(MIN_MESSAGE_BYTES).optional(),
   replicas: z.int().min(1).optional(),
   cache: cacheSchema.optional(),
   tools: toolsSchema.optional(),

@@ -55,7 +55,7 @@ export interface HostOptions {
    * takes milliseconds. @default 60_000
    */
   startupTimeoutMs?: number;
-  /** Largest message accepted from a server, in bytes. @default 64 MiB */
+  /** Largest message accepted from a server, in bytes, unless its `maxMessageBytes` says otherwise. @default 64 MiB */
   maxMessageBytes?: number;
   /** The hooks of every server's client, or a function giving each server its own (to name the server that asks). */
   hooks?: ClientHooks | ((server: string) => ClientHooks);
@@ -407,7 +407,7 @@ export class Host {
           config,
           replica: index,
           clientOptions: this.clientOptions(config),
-          maxMessageBytes: this.options.maxMessageBytes,
+          maxMessageBytes: (config.kind === 'stdio' ? config.maxMessageBytes : undefined) ?? this.options.maxMessageBytes,
           onStderrLine: onServerStderr && ((line) => onServerStderr(name, line)),
           // The start-up has its own limit, not the request's that made the server start.
           options: { ...options, timeoutMs: this.startupTimeoutMs(config) },

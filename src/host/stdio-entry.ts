@@ -177,6 +177,7 @@ export function resolveStdioServer(
     ...(entry.description !== undefined && { description: entry.description }),
     ...(timeoutMs !== undefined && { timeoutMs }),
     ...(entry.startupTimeoutMs !== undefined && { startupTimeoutMs: entry.startupTimeoutMs }),
+    ...(entry.maxMessageBytes !== undefined && { maxMessageBytes: entry.maxMessageBytes }),
     replicas: entry.replicas ?? 1,
     ...(entry.cache !== undefined && { cache: entry.cache }),
     ...(tools !== undefined && { tools }),

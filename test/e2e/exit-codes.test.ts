@@ -154,6 +154,33 @@ describe('exit codes', () => {
     expect(result.stderr).toContain('error: kitchen.fail failed: failing on purpose');
   });
 
+  it('3: a message over the size limit, set by --max-message-size or the server's maxMessageBytes', async () => {
+    const text = 'a'.repeat(100_000);
+    const small = workspace.writeConfig(
+      {
+        mcpServers: {
+          echo: { command: process.execPath, args: [fixture('echo')] },
+          small: { command: process.execPath, args: [fixture('echo')], maxMessageBytes: 65_536 },
+        },
+      },
+      'sizes.json',
+    );
+    const fits = await mcpHost(['-c', small, 'call', 'echo.echo', `text=${text}`], { cwd });
+    expect(fits).toMatchObject({ exitCode: 0, stdout: `${text}\n` });
+    for (const args of [
+      ['-c', small, '--max-message-size', '64KiB', 'call', 'echo.echo', `text=${text}`],
+      ['-c', small, 'call', 'small.echo', `text=${text}`],
+    ]) {
+      const refused = await mcpHost(args, { cwd });
+      expect(refused.exitCode).toBe(3);
+      expect(refused.stderr).toContain('A message exceeded the maximum size of 65536 bytes (64 KiB)');
+      expect(refused.stderr).toContain('hint: allow larger messages with --max-message-size SIZE');
+    }
+    const tiny = await mcpHost(['-c', small, '--max-message-size', '1KiB', 'call', 'echo.echo', 'text=x'], { cwd });
+    expect(tiny.exitCode).toBe(1);
+    expect(tiny.stderr).toContain('expected a size of at least 4096 bytes');
+  });
+
   it('6: an unknown tool, with a suggestion, checked before calling', async () => {
     const result = await mcpHost(['call', 'kitchen.ad', 'a=1'], { cwd });
     expect(result.exitCode).toBe(6);
