@@ -154,7 +154,7 @@ describe('exit codes', () => {
     expect(result.stderr).toContain('error: kitchen.fail failed: failing on purpose');
   });
 
-  it('3: a message over the size limit, set by --max-message-size or the server's maxMessageBytes', async () => {
+  it('3: a message over the size limit, set by --max-message-size or the server’s maxMessageBytes', async () => {
     const text = 'a'.repeat(100_000);
     const small = workspace.writeConfig(
       {
