@@ -407,7 +407,8 @@ export class Host {
           config,
           replica: index,
           clientOptions: this.clientOptions(config),
-          maxMessageBytes: (config.kind === 'stdio' ? config.maxMessageBytes : undefined) ?? this.options.maxMessageBytes,
+          maxMessageBytes:
+            (config.kind === 'stdio' ? config.maxMessageBytes : undefined) ?? this.options.maxMessageBytes,
           onStderrLine: onServerStderr && ((line) => onServerStderr(name, line)),
           // The start-up has its own limit, not the request's that made the server start.
           options: { ...options, timeoutMs: this.startupTimeoutMs(config) },
