@@ -42,6 +42,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   cwd: string;
   isTTY: { stdout: boolean; stderr: boolean };
+  /** The terminal's width, when stdout is a terminal: long descriptions wrap to it. */
+  columns?: number;
   /** Aborted on SIGINT/SIGTERM: in-flight requests are cancelled, servers are ended, the run returns 130. */
   signal?: AbortSignal;
   /**
@@ -131,6 +133,11 @@ export class CliContext {
     this.err = this.chalkFor(io.isTTY.stderr);
     if (io.signal?.aborted) this.interrupt();
     else io.signal?.addEventListener('abort', () => this.interrupt(), { once: true });
+  }
+
+  /** How wide a line on stdout may be: the terminal's width, or undefined on a pipe (lines are never wrapped there). */
+  get stdoutWidth(): number | undefined {
+    return this.io.isTTY.stdout ? this.io.columns : undefined;
   }
 
   /** Aborted when the run is interrupted: pass it to every request. */

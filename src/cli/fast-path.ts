@@ -49,6 +49,7 @@ export async function runFastPath(line: PreParsed): Promise<number | undefined> 
       env: stringValues(process.env),
       // isatty rather than process.stderr.isTTY: the stream is made only if something is written to it.
       isTTY: { stdout: isatty(1), stderr: isatty(2) },
+      ...(isatty(1) && process.stdout.columns > 0 && { columns: process.stdout.columns }),
     },
     {
       stdout: process.stdout,

@@ -53,6 +53,7 @@ export async function main(argv: readonly string[], handover: Handover = {}): Pr
         env: process.env,
         cwd: process.cwd(),
         isTTY: { stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true },
+        ...(process.stdout.isTTY === true && { columns: process.stdout.columns }),
         signal: controller.signal,
         ...(early && { early }),
       },

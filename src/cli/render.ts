@@ -50,7 +50,12 @@ export interface Cell {
 }
 
 /** Left-aligned columns separated by two spaces; the last column is not padded. */
-export function renderTable(rows: readonly (readonly (Cell | string)[])[], indent = ''): string[] {
+/**
+ * Rows in aligned columns, two spaces apart. With `width` (a terminal's), the last column wraps at word boundaries
+ * to fit, its further lines indented to where it starts; without, each row is one line, as a script reading a pipe
+ * expects.
+ */
+export function renderTable(rows: readonly (readonly (Cell | string)[])[], indent = '', width?: number): string[] {
   const cells = rows.map((row) => row.map((cell) => (typeof cell === 'string' ? { text: cell } : cell)));
   const widths: number[] = [];
   for (const row of cells) {
@@ -58,16 +63,43 @@ export function renderTable(rows: readonly (readonly (Cell | string)[])[], inden
       widths[column] = Math.max(widths[column] ?? 0, displayWidth(cell.text));
     });
   }
-  return cells.map((row) => {
+  return cells.flatMap((row) => {
+    const start =
+      displayWidth(indent) + row.slice(0, -1).reduce((sum, _, column) => sum + (widths[column] ?? 0) + 2, 0);
+    const last = row.at(-1);
+    // Wrapped only when there is room worth wrapping into; a narrower terminal wraps the line itself.
+    const wrapped =
+      width !== undefined && last !== undefined && width - start >= MIN_WRAP_COLUMNS
+        ? wrapWords(last.text, width - start)
+        : [last?.text ?? ''];
     const line = row
       .map((cell, column) => {
         const isLast = column === row.length - 1;
-        const padded = isLast ? cell.text : cell.text + ' '.repeat((widths[column] ?? 0) - displayWidth(cell.text));
-        return cell.style ? cell.style(padded) : padded;
+        const text = isLast ? wrapped[0]! : cell.text + ' '.repeat((widths[column] ?? 0) - displayWidth(cell.text));
+        return cell.style ? cell.style(text) : text;
       })
       .join('  ');
-    return indent + line.trimEnd();
+    const more = wrapped.slice(1).map((text) => ' '.repeat(start) + (last?.style ? last.style(text) : text));
+    return [indent + line.trimEnd(), ...more];
   });
+}
+
+/** A last column narrower than this is not wrapped: a word per line reads worse than the terminal's own wrap. */
+const MIN_WRAP_COLUMNS = 20;
+
+/** `text` in lines of at most `width` columns, broken between words; a word longer than a line gets one of its own. */
+export function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((part) => part !== '')) {
+    if (line === '') line = word;
+    else if (displayWidth(line) + 1 + displayWidth(word) <= width) line += ` ${word}`;
+    else {
+      lines.push(line);
+      line = word;
+    }
+  }
+  return [...lines, line];
 }
 
 /** Width in terminal columns, counting code points (wide East Asian characters are rare in MCP metadata). */

@@ -114,7 +114,7 @@ function printHuman(
 function section(ctx: CliContext, title: string, rows: (Cell | string)[][]): void {
   if (rows.length === 0) return;
   ctx.print(`  ${ctx.out.underline(`${title} (${rows.length})`)}`);
-  ctx.printLines(renderTable(rows, '    '));
+  ctx.printLines(renderTable(rows, '    ', ctx.stdoutWidth));
 }
 
 function bold(ctx: CliContext, text: string): Cell {

@@ -110,6 +110,8 @@ async function listServers(ctx: CliContext, requested: string[], options: ListOp
           unresolved ? { text: unresolved.join('; '), style: out.yellow } : description,
         ];
       }),
+      '',
+      ctx.stdoutWidth,
     ),
   );
   ctx.note(out.dim(`config: ${config.path}`));
@@ -229,6 +231,6 @@ function printItems(ctx: CliContext, kind: ItemKind, items: Item[]): void {
     }
     return [target, dim(firstLine(item.description))];
   });
-  ctx.printLines(renderTable(rows));
+  ctx.printLines(renderTable(rows, '', ctx.stdoutWidth));
   if (items.length === 0) ctx.note(out.dim(`no ${kind === 'templates' ? 'resource templates' : kind}`));
 }

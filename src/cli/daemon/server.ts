@@ -38,6 +38,7 @@ export interface DaemonRunIo {
   env: NodeJS.ProcessEnv;
   cwd: string;
   isTTY: { stdout: boolean; stderr: boolean };
+  columns?: number;
   signal: AbortSignal;
   borrowHost: BorrowHost;
 }
@@ -321,6 +322,7 @@ class DaemonServer implements Daemon {
       env,
       cwd: request.cwd,
       isTTY: request.isTTY,
+      ...(request.columns !== undefined && { columns: request.columns }),
       signal: controller.signal,
       borrowHost: (config, hooks) => Promise.resolve(this.warm.borrow(config, env, hooks)),
     };
@@ -417,13 +419,19 @@ function isListening(socket: string): Promise<boolean> {
 /** What is wrong with a run request, naming the field; undefined when it is well-formed. */
 function runRequestProblem(run: unknown): string | undefined {
   if (typeof run !== 'object' || run === null) return 'run: expected an object';
-  const { args, cwd, env, isTTY } = run as Record<string, unknown>;
+  const { args, cwd, env, isTTY, columns } = run as Record<string, unknown>;
   if (!Array.isArray(args) || !args.every((arg) => typeof arg === 'string')) return 'run.args: expected strings';
   if (typeof cwd !== 'string' || !cwd.startsWith('/')) return 'run.cwd: expected an absolute path';
   if (typeof env !== 'object' || env === null || Array.isArray(env)) return 'run.env: expected an object';
   const tty = isTTY as Record<string, unknown> | undefined;
   if (typeof tty?.stdout !== 'boolean' || typeof tty.stderr !== 'boolean') {
     return 'run.isTTY: expected { stdout: boolean, stderr: boolean }';
+  }
+  if (
+    columns !== undefined &&
+    !(Number.isInteger(columns) && (columns as number) > 0 && (columns as number) <= 10_000)
+  ) {
+    return 'run.columns: expected a whole number from 1 to 10,000';
   }
   return undefined;
 }

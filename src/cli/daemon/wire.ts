@@ -28,6 +28,8 @@ export interface RunRequest {
   cwd: string;
   env: Record<string, string>;
   isTTY: { stdout: boolean; stderr: boolean };
+  /** The width of the client's terminal, when stdout is one: long descriptions wrap to it. */
+  columns?: number;
 }
 
 export type ControlAction = 'status' | 'stop';

@@ -13,6 +13,7 @@ import {
   renderContent,
   renderTable,
   savedFilesRoot,
+  wrapWords,
 } from '../../../src/cli/render.js';
 
 describe('colorLevel', () => {
@@ -211,5 +212,40 @@ describe('content', () => {
 
   it('leaves text that only looks like JSON alone', () => {
     expect(prettyIfJson('{not json')).toBe('{not json');
+  });
+});
+
+describe('renderTable on a terminal', () => {
+  const rows = [
+    ['weather.get_forecast', 'Daily forecast for a city: highs, lows, rain and wind, for up to sixteen days ahead'],
+    ['weather.search_cities', 'Finds cities'],
+  ];
+
+  it('wraps the last column at word boundaries, indented to where it starts', () => {
+    expect(renderTable(rows, '', 60)).toEqual([
+      'weather.get_forecast   Daily forecast for a city: highs,',
+      '                       lows, rain and wind, for up to',
+      '                       sixteen days ahead',
+      'weather.search_cities  Finds cities',
+    ]);
+    for (const line of renderTable(rows, '  ', 60)) expect(line.length).toBeLessThanOrEqual(60);
+  });
+
+  it('keeps one line per row without a width (a pipe), or when the column would be too narrow to read', () => {
+    expect(renderTable(rows)).toEqual([
+      'weather.get_forecast   Daily forecast for a city: highs, lows, rain and wind, for up to sixteen days ahead',
+      'weather.search_cities  Finds cities',
+    ]);
+    expect(renderTable(rows, '', 30)).toEqual(renderTable(rows));
+  });
+
+  it('gives a word longer than the line a line of its own, and styles every wrapped line', () => {
+    expect(wrapWords('a https://example.com/a/very/long/path b', 10)).toEqual([
+      'a',
+      'https://example.com/a/very/long/path',
+      'b',
+    ]);
+    const styled = renderTable([['x', { text: 'one two three four five six', style: (text) => `<${text}>` }]], '', 25);
+    expect(styled).toEqual(['x  <one two three four>', '   <five six>']);
   });
 });

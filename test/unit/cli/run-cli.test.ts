@@ -271,6 +271,24 @@ describe('runCli: colour', () => {
   });
 });
 
+describe('runCli: long descriptions', () => {
+  it('wrap to the terminal’s width, and stay on one line in a pipe', async () => {
+    const onTerminal = await run(['--no-color', 'list', 'tools'], {
+      isTTY: { stdout: true, stderr: false },
+      columns: 40,
+    });
+    expect(onTerminal.exitCode).toBe(0);
+    expect(onTerminal.stdout).toContain(
+      'kitchen.count  Counts to `to`, one step\n               every `stepMs`, reporting',
+    );
+    for (const line of onTerminal.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(40);
+    const piped = await run(['list', 'tools'], { columns: 40 });
+    expect(piped.stdout).toContain(
+      'kitchen.count  Counts to `to`, one step every `stepMs`, reporting progress; stops when cancelled\n',
+    );
+  });
+});
+
 describe('runCli: control characters from servers', () => {
   // A result that would set the terminal's title: escaped on a terminal, the bytes themselves on a pipe or with --raw.
   const title = '\x1b]0;owned\x07';
