@@ -93,6 +93,10 @@ export const GLOBAL_OPTIONS = {
     flags: '-c, --config <file>',
     description: 'config file (default: $MCP_HOST_CONFIG, ./mcp.config.json, ~/.config/mcp-host/config.json)',
   },
+  stdio: {
+    flags: '--stdio <command>',
+    description: 'no config: one server, named stdio, started by this command line (targets: TOOL or stdio.TOOL)',
+  },
   json: {
     flags: '--json',
     description: 'print exactly one JSON document on stdout; errors also as one JSON line on stderr',

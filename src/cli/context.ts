@@ -26,6 +26,7 @@ import type { EarlyServer } from './early-start.js';
 import { BinaryFiles, colorLevel, createChalk } from './render.js';
 import type { ChalkInstance } from './render.js';
 import { escapeControls } from './terminal-text.js';
+import { splitCommandWords } from './command-words.js';
 import { createElicitationPrompt } from './elicitation-prompt.js';
 
 /** Anything text can be written to: a stream, or a collector in tests. Bytes only from `printBytes`. */
@@ -68,6 +69,8 @@ export interface GlobalOptions {
   isColorDisabled: boolean;
   /** `--raw`: control characters from servers reach a terminal as they are. */
   isRaw?: boolean;
+  /** `--stdio`: the command line of the one server used, instead of a config. */
+  stdioCommand?: string;
   /** `--max-message-size`, in bytes. */
   maxMessageBytes?: number;
   /** `--protocol-version`: the revision offered to servers. */
@@ -87,6 +90,9 @@ export interface Failure {
   details: Record<string, unknown>;
   exitCode: number;
 }
+
+/** The name of the server `--stdio` starts. */
+const AD_HOC_SERVER = 'stdio';
 
 /** Back to the start of the line, and erase it: how the progress line redraws in place. */
 const ERASE_LINE = '\r\x1b[2K';
@@ -170,6 +176,7 @@ export class CliContext {
       isVerbose: raw.verbose === true,
       isColorDisabled: raw.color === false,
       isRaw: raw.raw === true,
+      ...(typeof raw.stdio === 'string' && { stdioCommand: raw.stdio }),
       ...(typeof raw.maxMessageSize === 'number' && { maxMessageBytes: raw.maxMessageSize }),
       ...(typeof raw.protocolVersion === 'string' && { protocolVersion: raw.protocolVersion }),
       ...(Array.isArray(raw.root) && { roots: raw.root as string[] }),
@@ -191,7 +198,13 @@ export class CliContext {
    * Loads the config named by `--config`, `$MCP_HOST_CONFIG`, `./mcp.config.json` or the user config dir, and shows
    * what it says that mcp-host does not act on: warnings unless `--quiet`, the other notes with `--verbose`.
    */
+  /** With `--stdio`, the name of its server, which a target may leave out (`call --stdio CMD get_time`). */
+  get adHocServer(): string | undefined {
+    return this.options.stdioCommand === undefined ? undefined : AD_HOC_SERVER;
+  }
+
   async loadConfig(): Promise<LoadedConfig> {
+    if (this.options.stdioCommand !== undefined) return this.adHocConfig(this.options.stdioCommand);
     const { loadConfig } = await import('../host/config.js');
     const config = loadConfig({
       configPath: this.options.config,
@@ -274,6 +287,29 @@ export class CliContext {
         );
       }
     }
+  }
+
+  /**
+   * `--stdio CMD`: a config of one server, as if written `{ "mcpServers": { "stdio": { "command", "args" } } }` in a
+   * file in the working directory, checked as a file is; no file is read, and no note for the early start is made.
+   */
+  private async adHocConfig(commandLine: string): Promise<LoadedConfig> {
+    let words: string[];
+    try {
+      words = splitCommandWords(commandLine);
+    } catch (error) {
+      throw new McpHostError('USAGE', `--stdio: ${(error as Error).message} in ${JSON.stringify(commandLine)}`);
+    }
+    const [command, ...args] = words;
+    if (command === undefined) throw new McpHostError('USAGE', '--stdio: expected a command line, got nothing');
+    const { parseConfig } = await import('../host/config.js');
+    const text = JSON.stringify({ mcpServers: { [AD_HOC_SERVER]: { command, args } } });
+    const config = parseConfig(text, path.join(this.io.cwd, 'mcp.config.json'), this.io.env, {
+      displayPath: '--stdio',
+      ...(this.options.isEnvPassed === true && { passEnv: true }),
+    });
+    this.redactor = new Redactor(config.servers.flatMap((server) => server.secretValues));
+    return config;
   }
 
   /**

@@ -80,6 +80,8 @@ export function startEarly(
   // POSIX only, as the daemon: the runtime directory that holds the config's stamp is a POSIX notion here.
   if (platform === 'win32') return undefined;
   try {
+    // --stdio: no config, so nothing validated to start early from (the command's own path starts its server).
+    if (line.options.stdio !== undefined) return undefined;
     const target = line.problem === undefined ? checkedTarget(line) : undefined;
     if (target === undefined) return undefined;
     const configPath = findConfigPath({ configPath: line.configOption, env, cwd });

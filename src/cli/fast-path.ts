@@ -104,6 +104,8 @@ export function routeToDaemon(
   const notRouted = (reason: string): DaemonRoute => ({ isRouted: false, reason, isVerbose });
   if (platform === 'win32') return notRouted('the daemon is not available on Windows');
   if (line.isDaemonRefused) return notRouted('--no-daemon');
+  // A daemon serves a config; --stdio names a server of no config.
+  if (line.options.stdio !== undefined) return notRouted('--stdio');
   const refusal = env[NO_DAEMON_VARIABLE];
   if (refusal !== undefined && refusal !== '' && refusal !== '0') return notRouted(`$${NO_DAEMON_VARIABLE} is set`);
   if (command === undefined) return notRouted('no command');

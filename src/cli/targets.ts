@@ -15,7 +15,9 @@ export interface Target {
  * Splits `weather.get_forecast` into server and name.
  * @throws McpHostError `USAGE` without a dot, or with an empty side.
  */
-export function parseTarget(text: string, what: 'tool' | 'prompt'): Target {
+export function parseTarget(text: string, what: 'tool' | 'prompt', adHocServer?: string): Target {
+  // With --stdio there is one server: a name without a dot is its tool or prompt, and `stdio.name` is too.
+  if (adHocServer !== undefined && !text.startsWith(`${adHocServer}.`)) return { server: adHocServer, name: text };
   const dot = text.indexOf('.');
   if (dot <= 0 || dot === text.length - 1) {
     const example = what === 'tool' ? 'weather.get_forecast' : 'weather.forecast_prompt';

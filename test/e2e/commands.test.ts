@@ -216,6 +216,45 @@ describe('read, prompt, ping, schema, list', () => {
   });
 });
 
+describe('--stdio, a server without a config', () => {
+  const echo = `'${process.execPath}' '${fixture('echo')}'`;
+
+  it('calls a tool of the command line it is given, named by the tool alone or as stdio.TOOL', async () => {
+    const empty = new Workspace();
+    try {
+      expect(await mcpHost(['call', '--stdio', echo, 'echo', 'text=hi'], { cwd: empty.dir })).toMatchObject({
+        exitCode: 0,
+        stdout: 'hi\n',
+      });
+      expect(await mcpHost(['--stdio', echo, 'call', 'stdio.echo', 'text=hi'], { cwd: empty.dir })).toMatchObject({
+        exitCode: 0,
+        stdout: 'hi\n',
+      });
+    } finally {
+      empty.remove();
+    }
+  });
+
+  it('uses no config even where there is one', async () => {
+    // cwd has a config of five servers; with --stdio there is one, and nothing of the file is started.
+    const result = await mcpHost(['--stdio', echo, 'list', 'servers', '--names'], { cwd });
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'stdio\n' });
+    const discovered = await mcpHost(['--stdio', echo, 'discover'], { cwd });
+    expect(discovered.exitCode).toBe(0);
+    expect(discovered.stdout).toContain('✔ stdio  echo 1.0.0');
+    expect(discovered.stdout).not.toContain('kitchen');
+  });
+
+  it('says what is wrong with a command line that cannot be split or started', async () => {
+    const quote = await mcpHost(['--stdio', "node 'unclosed", 'call', 'echo'], { cwd });
+    expect(quote.exitCode).toBe(1);
+    expect(quote.stderr).toContain('--stdio: unterminated single quote');
+    const missing = await mcpHost(['--stdio', 'no-such-server-binary --flag', 'call', 'echo'], { cwd });
+    expect(missing.exitCode).toBe(3);
+    expect(missing.stderr).toContain('Server stdio could not start: command "no-such-server-binary" not found');
+  });
+});
+
 describe('complete', () => {
   it('completes a prompt’s argument and a resource template’s, one value per line', async () => {
     const prompt = await mcpHost(['complete', 'kitchen.order', 'dish=s'], { cwd });

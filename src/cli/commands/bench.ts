@@ -67,7 +67,7 @@ Examples:
     )
     .action(
       ctx.action(async (targetText: string, tokens: string[], options: BenchOptions) => {
-        const { server, name: tool } = parseTarget(targetText, 'tool');
+        const { server, name: tool } = parseTarget(targetText, 'tool', ctx.adHocServer);
         const target = `${server}.${tool}`;
         // As for `call`: everything that can be checked without the server is checked before it starts.
         const assignments = parseAssignments(tokens);

@@ -40,7 +40,7 @@ Examples:
     )
     .action(
       ctx.action(async (targetText: string, tokens: string[], options: ContentCommandOptions) => {
-        const { server, name: tool } = parseTarget(targetText, 'tool');
+        const { server, name: tool } = parseTarget(targetText, 'tool', ctx.adHocServer);
         const target = `${server}.${tool}`;
         // Everything that can be checked without the server is checked before it starts.
         const assignments = parseAssignments(tokens);

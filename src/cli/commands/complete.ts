@@ -31,7 +31,7 @@ Examples:
     )
     .action(
       ctx.action(async (targetText: string, tokens: string[], options: { resource?: string }) => {
-        const { server, ref } = referenceOf(targetText, options.resource);
+        const { server, ref } = referenceOf(targetText, options.resource, ctx.adHocServer);
         const [argument, ...context] = tokens.map(pairOf);
         if (argument === undefined) {
           throw new McpHostError(
@@ -70,6 +70,7 @@ Examples:
 function referenceOf(
   text: string,
   resource: string | undefined,
+  adHocServer: string | undefined,
 ): { server: string; ref: CompleteRequestParams['ref'] } {
   if (resource !== undefined) {
     if (text.includes('.')) {
@@ -77,7 +78,7 @@ function referenceOf(
     }
     return { server: text, ref: { type: 'ref/resource', uri: resource } };
   }
-  const { server, name } = parseTarget(text, 'prompt');
+  const { server, name } = parseTarget(text, 'prompt', adHocServer);
   return { server, ref: { type: 'ref/prompt', name } };
 }
 

@@ -27,7 +27,7 @@ export function createPromptCommand(ctx: CliContext): Command {
     .option(options.out.flags, options.out.description)
     .action(
       ctx.action(async (targetText: string, tokens: string[], options: ContentCommandOptions) => {
-        const { server, name } = parseTarget(targetText, 'prompt');
+        const { server, name } = parseTarget(targetText, 'prompt', ctx.adHocServer);
         const target = `${server}.${name}`;
         const assignments = parseAssignments(tokens);
         const base =

@@ -17,7 +17,7 @@ export function createSchemaCommand(ctx: CliContext): Command {
     .argument(tool.name, tool.description)
     .action(
       ctx.action(async (targetText: string) => {
-        const { server, name: tool } = parseTarget(targetText, 'tool');
+        const { server, name: tool } = parseTarget(targetText, 'tool', ctx.adHocServer);
         const target = `${server}.${tool}`;
         return ctx.withHost(async (host) => {
           host.serverConfig(server);

@@ -55,10 +55,11 @@ describe('routeToDaemon', () => {
     expect(route.isVerbose).toBe(false);
   });
 
-  it('keeps daemon commands, --no-daemon, $MCP_HOST_NO_DAEMON, no command and Windows in this process', () => {
+  it('keeps daemon commands, --no-daemon, --stdio, $MCP_HOST_NO_DAEMON, no command and Windows in this process', () => {
     expect(reason(['daemon', 'status'])).toBe('a daemon command');
     expect(reason(['-c', 'x.json', 'daemon', 'stop'])).toBe('a daemon command');
     expect(reason(['call', 'a.b', '--no-daemon'])).toBe('--no-daemon');
+    expect(reason(['call', '--stdio', 'node server.js', 'b'])).toBe('--stdio');
     expect(reason(['call', 'a.b'], { ...env(), MCP_HOST_NO_DAEMON: '1' })).toBe('$MCP_HOST_NO_DAEMON is set');
     expect(reason(['call', 'a.b'], { ...env(), MCP_HOST_NO_DAEMON: '0' })).toBeUndefined();
     expect(reason(['--version'])).toBe('no command');

@@ -61,6 +61,10 @@ describe('startEarly', () => {
     expect(early.spec.env).toEqual({ ...env, KEY: 'secret' });
   });
 
+  it('starts nothing with --stdio, whose server is not the config’s', () => {
+    expect(attempt({ mcpServers: { echo } }, ['--stdio', 'node x.js', 'call', 'echo.echo', 'text=hi'])).toBeUndefined();
+  });
+
   it('starts nothing for a tool the policy of the config denies, as the normal path never would', () => {
     const guarded = { ...echo, tools: { deny: ['secret_*'] } };
     expect(attempt({ mcpServers: { echo: guarded } }, ['call', 'echo.secret_dump'])).toBeUndefined();
