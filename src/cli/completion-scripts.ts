@@ -2,7 +2,8 @@
  * Shell completion scripts for bash, zsh and fish, generated from the commander program so they never drift from
  * the real commands and options. Server, tool and prompt names are completed at completion time by running
  * `mcp-host list <kind> --names --cached` (with the `--config` already typed on the line, if any), which lists
- * anew only when the names kept are older than 5 minutes or the config changed.
+ * anew only when the names kept are older than 5 minutes or the config changed. A prompt's argument values
+ * (`prompt weather.report city=Par<TAB>`) come from the server itself, through `mcp-host complete`.
  */
 
 /** One option as the scripts need it. */
@@ -27,8 +28,11 @@ export interface CompletionSpec {
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
 
-/** What a positional argument completes to: a fixed list, or names listed by `mcp-host list <kind> --names`. */
-type Completer = { words: readonly string[] } | { list: 'servers' | 'tools' | 'prompts' };
+/**
+ * What a positional argument completes to: a fixed list, names listed by `mcp-host list <kind> --names`, or (for a
+ * `NAME=VALUE` word) the values the server offers for NAME of the first positional (`mcp-host complete`).
+ */
+type Completer = { words: readonly string[] } | { list: 'servers' | 'tools' | 'prompts' } | { values: 'prompt' };
 
 const LIST_KINDS = ['tools', 'resources', 'templates', 'prompts', 'servers'];
 
@@ -40,7 +44,7 @@ const POSITIONALS: Record<string, { first: Completer; rest?: Completer }> = {
   call: { first: { list: 'tools' } },
   bench: { first: { list: 'tools' } },
   schema: { first: { list: 'tools' } },
-  prompt: { first: { list: 'prompts' } },
+  prompt: { first: { list: 'prompts' }, rest: { values: 'prompt' } },
   read: { first: { list: 'servers' } },
   completion: { first: { words: SHELLS } },
 };
@@ -77,6 +81,7 @@ function flagsIn(spec: CompletionSpec, longs: ReadonlySet<string>): string[] {
 
 function completerSh(completer: Completer | undefined): string {
   if (!completer) return 'return';
+  if ('values' in completer) return '_mcp_host_values "$first"';
   if ('words' in completer) return `COMPREPLY=($(compgen -W "${completer.words.join(' ')}" -- "$cur"))`;
   return `COMPREPLY=($(compgen -W "$(_mcp_host_names ${completer.list})" -- "$cur"))`;
 }
@@ -109,14 +114,33 @@ _mcp_host_names() {
   mcp-host "\${config[@]}" --no-color list "$1" --names --cached 2>/dev/null
 }
 
+# The values the server offers for the NAME=VALUE word at the cursor ($1: the prompt). The word is read from
+# COMP_LINE, since bash splits it at "="; readline completes the part after "=", so the replies are values.
+_mcp_host_values() {
+  local line=\${COMP_LINE:0:COMP_POINT}
+  local word=\${line##*[[:space:]]}
+  [[ $word == *=* && -n $1 ]] || return
+  local config=() i
+  for ((i = 1; i < \${#COMP_WORDS[@]} - 1; i++)); do
+    case \${COMP_WORDS[i]} in
+      -c|--config) config=(--config "\${COMP_WORDS[i+1]}") ;;
+    esac
+  done
+  local IFS=$'\n'
+  COMPREPLY=($(mcp-host "\${config[@]}" --no-color complete "$1" "$word" 2>/dev/null))
+  COMPREPLY=("\${COMPREPLY[@]// /\\ }")
+}
+
 _mcp_host() {
   local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]}
-  local command="" position=0 i
+  local command="" first="" position=0 i
   for ((i = 1; i < COMP_CWORD; i++)); do
     case \${COMP_WORDS[i]} in
       ${valueOptions(spec).join('|')}) ((i++)) ;;
       -*) ;;
-      *) if [[ -z $command ]]; then command=\${COMP_WORDS[i]}; else ((position++)); fi ;;
+      *)
+        if [[ -z $command ]]; then command=\${COMP_WORDS[i]}
+        else [[ -z $first ]] && first=\${COMP_WORDS[i]}; ((position++)); fi ;;
     esac
   done
   case $prev in
@@ -163,6 +187,7 @@ function zshOptionSpec(option: OptionSpec): string {
 
 function completerZsh(completer: Completer | undefined): string {
   if (!completer) return ':';
+  if ('values' in completer) return '_mcp_host_values "$words[2]"';
   if ('words' in completer) return `compadd -- ${completer.words.join(' ')}`;
   return `names=(\${(f)"$(_mcp_host_names ${completer.list})"}); compadd -a names`;
 }
@@ -190,6 +215,17 @@ _mcp_host_names() {
   local file=\${opt_args[--config]:-\${opt_args[-c]}}
   [[ -n $file ]] && config=(--config "$file")
   mcp-host "\${config[@]}" --no-color list "$1" --names --cached 2>/dev/null
+}
+
+# The values the server offers for the NAME=VALUE word at the cursor ($1: the prompt), through mcp-host complete.
+_mcp_host_values() {
+  [[ $PREFIX == *=* ]] || return
+  local -a config values
+  local file=\${opt_args[--config]:-\${opt_args[-c]}}
+  [[ -n $file ]] && config=(--config "$file")
+  values=(\${(f)"$(mcp-host "\${config[@]}" --no-color complete "$1" "$PREFIX" 2>/dev/null)"})
+  compset -P '*='
+  compadd -a values
 }
 
 _mcp_host() {
@@ -250,7 +286,12 @@ function fishOption(option: OptionSpec, condition?: string): string {
 
 function completerFish(name: string, completer: Completer, position: 'first' | 'rest'): string {
   const condition = `__mcp_host_using ${name}; and __mcp_host_position ${position}`;
-  const words = 'words' in completer ? completer.words.join(' ') : `(__mcp_host_names ${completer.list})`;
+  const words =
+    'values' in completer
+      ? '(__mcp_host_values)'
+      : 'words' in completer
+        ? completer.words.join(' ')
+        : `(__mcp_host_names ${completer.list})`;
   return `complete -c mcp-host -n ${fishQuote(condition)} -a ${fishQuote(words)}`;
 }
 
@@ -304,6 +345,23 @@ function fishScript(spec: CompletionSpec): string {
     '        end',
     '    end',
     '    mcp-host $config --no-color list $argv[1] --names --cached 2>/dev/null',
+    'end',
+    '# The values the server offers for the NAME=VALUE token at the cursor, as NAME=VALUE, through mcp-host complete.',
+    'function __mcp_host_values',
+    '    set -l token (commandline -ct)',
+    "    string match -q -- '*=*' $token; or return",
+    '    set -l words (__mcp_host_words)',
+    '    set -l name (string split -m 1 = -- $token)[1]',
+    '    set -l tokens (commandline -opc)',
+    '    set -l config',
+    '    for i in (seq (count $tokens))',
+    '        if contains -- $tokens[$i] --config -c; and test $i -lt (count $tokens)',
+    '            set config --config $tokens[(math $i + 1)]',
+    '        end',
+    '    end',
+    '    for value in (mcp-host $config --no-color complete $words[2] $token 2>/dev/null)',
+    '        echo $name=$value',
+    '    end',
     'end',
     '',
     'complete -c mcp-host -f',

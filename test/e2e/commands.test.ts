@@ -312,15 +312,22 @@ describe('list --names --cached, for completion', () => {
   });
 });
 
+/** Whether `shell` can be run here. */
+function shellOnPath(shell: string): boolean {
+  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => fs.existsSync(path.join(dir, shell)));
+}
+
 describe('completion', () => {
   /** Sources the bash script and asks it to complete `words`, with `mcp-host` resolving to this checkout. */
-  async function complete(words: string[]): Promise<string[]> {
+  async function complete(words: string[], line = words.join(' ')): Promise<string[]> {
     const script = String((await mcpHost(['completion', 'bash'], { cwd })).stdout);
     const probe = `
 mcp-host() { ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"; }
 ${script}
 COMP_WORDS=(${words.map((word) => JSON.stringify(word)).join(' ')})
 COMP_CWORD=${words.length - 1}
+COMP_LINE=${JSON.stringify(line)}
+COMP_POINT=${line.length}
 _mcp_host
 printf '%s\\n' "\${COMPREPLY[@]}"`;
     const { stdout } = await execa('bash', ['--norc', '--noprofile', '-c', probe], {
@@ -343,5 +350,47 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
     expect(await complete(['mcp-host', 'list', 'te'])).toEqual(['templates']);
     expect(await complete(['mcp-host', 'call', 'kitchen.c'])).toEqual(['kitchen.count']);
     expect(await complete(['mcp-host', '--config', 'mcp.config.json', 'ping', 'e'])).toEqual(['echo', 'everything']);
+  });
+
+  it('completes a prompt argument’s value from the server (bash splits the word at "=")', async () => {
+    const line = 'mcp-host prompt kitchen.order dish=s';
+    expect(await complete(['mcp-host', 'prompt', 'kitchen.order', 'dish', '=', 's'], line)).toEqual([
+      'soup',
+      'salad',
+      'stew',
+    ]);
+    expect(
+      await complete(['mcp-host', 'prompt', 'kitchen.order', 'dish', '='], 'mcp-host prompt kitchen.order dish='),
+    ).toEqual(['soup', 'salad', 'stew']);
+    // A word without "=" is not an argument value: nothing is asked.
+    expect(await complete(['mcp-host', 'prompt', 'kitchen.order', 'di'])).toEqual([]);
+  });
+
+  it.skipIf(!shellOnPath('fish'))(
+    'completes names and a prompt argument’s value in fish (skipped without fish)',
+    async () => {
+      const bin = path.join(cwd, 'bin');
+      fs.mkdirSync(bin, { recursive: true });
+      fs.writeFileSync(path.join(bin, 'mcp-host'), `#!/bin/sh\nexec '${process.execPath}' '${BIN}' "$@"\n`, {
+        mode: 0o755,
+      });
+      const script = path.join(cwd, 'mcp-host.fish');
+      fs.writeFileSync(script, String((await mcpHost(['completion', 'fish'], { cwd })).stdout));
+      const fish = (line: string) =>
+        execa('fish', ['--no-config', '-c', `source ${script}; complete -C '${line}'`], {
+          cwd,
+          env: { PATH: `${bin}:${process.env.PATH ?? ''}`, HOME: cwd, XDG_RUNTIME_DIR: path.join(cwd, '.run') },
+          extendEnv: false,
+        });
+      const values = await fish('mcp-host prompt kitchen.order dish=s');
+      expect(String(values.stdout).split('\n').sort()).toEqual(['dish=salad', 'dish=soup', 'dish=stew']);
+      const names = await fish('mcp-host call kitchen.c');
+      expect(String(names.stdout)).toContain('kitchen.count');
+    },
+  );
+
+  it.skipIf(!shellOnPath('zsh'))('prints a zsh script that zsh accepts (skipped without zsh)', async () => {
+    const result = await mcpHost(['completion', 'zsh'], { cwd });
+    await expect(execa('zsh', ['-n'], { input: String(result.stdout) })).resolves.toMatchObject({ exitCode: 0 });
   });
 });
