@@ -4,7 +4,6 @@
  * daemon) the request is declined at once, never left to hang; `--yes` accepts the defaults without asking.
  */
 
-import { createInterface } from 'node:readline/promises';
 import type { Readable } from 'node:stream';
 import type {
   ElicitRequestFormParams,
@@ -65,6 +64,8 @@ async function ask(
   }
   options.beforeAsking();
   const { input, output } = options.terminal;
+  // Loaded only when a form is asked on a terminal: no command pays for readline otherwise.
+  const { createInterface } = await import('node:readline/promises');
   const lines = createInterface({ input, output: output as NodeJS.WritableStream, terminal: true });
   // Lines are read through the iterator, which keeps those typed (or pasted) ahead of their question.
   const typed = lines[Symbol.asyncIterator]();
