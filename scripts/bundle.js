@@ -42,6 +42,9 @@ const common = {
 const commonJs = {
   ...common,
   format: 'cjs',
+  // `import()` of what stays outside the bundle (Node's modules) becomes a lazy `require`: a real dynamic import inside
+  // the code-cached bundle goes through vm's loader, which Node 20 warns about as experimental on stderr.
+  supported: { 'dynamic-import': false },
   define: { 'import.meta.url': '__bundleFileUrl' },
   banner: { js: "var __bundleFileUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
