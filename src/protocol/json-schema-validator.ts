@@ -80,6 +80,11 @@ function loadValidator(): Promise<typeof CfWorker> {
   return (loading ??= import('@cfworker/json-schema'));
 }
 
+/** Whether this process loaded the validator: never, for a server of zod tools alone (a test checks). */
+export function isJsonSchemaValidatorLoaded(): boolean {
+  return loading !== undefined;
+}
+
 /**
  * Compiles a JSON Schema (loading the validator the first time). The schema is copied first: the validator marks
  * the objects it walks, and the caller's object is what goes on the wire, untouched (it may even be frozen).

@@ -44,6 +44,7 @@ import { negotiateProtocolVersion } from '../protocol/versions.js';
 import { paginate } from './pagination.js';
 import type { Completer, HandlerContext, ListKind, Registry, ResourceBody, ToolEntry } from './registry.js';
 import { describeIssues } from './schema.js';
+import { errorResult, toToolResult } from './tool-definition.js';
 import { ToolError } from './tool-error.js';
 
 /** Settings of a server, shared by its sessions. */
@@ -317,10 +318,10 @@ export class ServerSession {
         available: this.registry.enabledTools().map((entry) => entry.name),
       });
     }
-    const parsed = tool.input.safeParse(params.arguments ?? {});
-    if (!parsed.success) {
-      return errorResult(`Invalid arguments for tool ${tool.name}: ${describeIssues(parsed.error)}`);
-    }
+    // A zod check is synchronous: only a JSON Schema's first check (the validator loading) is awaited.
+    const checked = tool.input.check(params.arguments ?? {});
+    const parsed = checked instanceof Promise ? await checked : checked;
+    if (!parsed.success) return errorResult(`Invalid arguments for tool ${tool.name}: ${parsed.issues}`);
     try {
       const value = await tool.handler(parsed.data, this.handlerContext(context));
       return toToolResult(tool, value);
@@ -453,29 +454,6 @@ export class ServerSession {
 function describeTool(tool: ToolEntry): Tool {
   const { name, title, description, inputSchema, outputSchema, annotations, icons, _meta } = tool;
   return compact({ name, title, description, inputSchema, outputSchema, annotations, icons, _meta });
-}
-
-function toToolResult(tool: ToolEntry, value: unknown): CallToolResult {
-  if (tool.output) {
-    const checked = tool.output.safeParse(value);
-    if (!checked.success) {
-      return errorResult(
-        `Tool ${tool.name} returned a result that does not match its outputSchema: ${describeIssues(checked.error, '(result)')}`,
-      );
-    }
-    const structuredContent = checked.data as Record<string, unknown>;
-    // Older clients read only `content`; the spec asks for the same JSON as text beside `structuredContent`.
-    return { content: [{ type: 'text', text: JSON.stringify(structuredContent) }], structuredContent };
-  }
-  if (typeof value === 'string') return { content: [{ type: 'text', text: value }] };
-  if (typeof value === 'object' && value !== null && Array.isArray((value as CallToolResult).content)) {
-    return value as CallToolResult;
-  }
-  return { content: [{ type: 'text', text: JSON.stringify(value ?? null) }] };
-}
-
-function errorResult(text: string): CallToolResult {
-  return { content: [{ type: 'text', text }], isError: true };
 }
 
 function toContents(
