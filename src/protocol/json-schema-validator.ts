@@ -30,6 +30,8 @@ export type JsonSchemaDialect = '2020-12' | '2019-09' | '7' | '4';
 export interface SchemaIssue {
   path: string[];
   message: string;
+  /** The failing keyword's location in the schema as the validator walked it (`#/properties/a/$ref/type`). */
+  schemaPath: string;
 }
 
 /** A schema ready to check values against. */
@@ -94,7 +96,10 @@ export function isJsonSchemaValidatorLoaded(): boolean {
 export async function compileJsonSchema(schema: object | boolean): Promise<CompiledJsonSchema> {
   const { validate, dereference } = await loadValidator();
   if (typeof schema === 'boolean') {
-    return { dialect: '2020-12', check: (value) => (schema ? [] : [{ path: [], message: describeFalse(value) }]) };
+    return {
+      dialect: '2020-12',
+      check: (value) => (schema ? [] : [{ path: [], message: describeFalse(value), schemaPath: '#' }]),
+    };
   }
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
     throw new JsonSchemaError('a schema must be an object or a boolean', 'INVALID_SCHEMA');
@@ -240,7 +245,11 @@ function alternatives(unit: OutputUnit, below: readonly OutputUnit[], context: C
   const value = valueAt(context.value, path);
   if (unit.keyword === 'oneOf') {
     const matched = branches.filter((branch) => branch.length === 0).length;
-    if (matched > 1) return [{ path, message: `matches ${matched} of the alternatives (oneOf), expected exactly one` }];
+    if (matched > 1) {
+      return [
+        { path, schemaPath: location, message: `matches ${matched} of the alternatives (oneOf), expected exactly one` },
+      ];
+    }
   }
   // A branch whose type, or whose constant field (a `type: "text"` discriminator), differs is not what was meant.
   const plausible = branches.filter(
@@ -257,11 +266,17 @@ function alternatives(unit: OutputUnit, below: readonly OutputUnit[], context: C
     const kinds = Array.isArray(options) ? options.map((option) => describeAlternative(option, context)) : [];
     const expected = kinds.every((kind) => kind !== undefined) ? `expected ${[...new Set(kinds)].join(' or ')}` : '';
     return [
-      { path, message: `${expected || `matches none of the ${count} alternatives`}, got ${describeValue(value)}` },
+      {
+        path,
+        schemaPath: location,
+        message: `${expected || `matches none of the ${count} alternatives`}, got ${describeValue(value)}`,
+      },
     ];
   }
   const reasons = plausible.map((branch) => describeSchemaIssues(summarize(branch, context), '(value)'));
-  return [{ path, message: `matches none of the ${count} alternatives (${reasons.join(' | ')})` }];
+  return [
+    { path, schemaPath: location, message: `matches none of the ${count} alternatives (${reasons.join(' | ')})` },
+  ];
 }
 
 /** What an alternative accepts, when one word says it: `"text"` for a constant, `string` for a type. */
@@ -289,7 +304,9 @@ function leafIssues(unit: OutputUnit, previous: OutputUnit | undefined, context:
   const schema = schemaAt(context, parentPointer(unit.keywordLocation));
   const node = isObject(schema) ? schema : {};
   const keywordValue = node[unit.keyword];
-  const plain = (message: string): SchemaIssue[] => [{ path, message }];
+  // A `false` schema's unit has no keyword location of its own (see endOfGroup): its wrapper's stands for it.
+  const schemaPath = unit.keyword === 'false' && previous ? previous.keywordLocation : unit.keywordLocation;
+  const plain = (message: string): SchemaIssue[] => [{ path, message, schemaPath }];
   switch (unit.keyword) {
     case 'type': {
       const types = Array.isArray(keywordValue) ? keywordValue.map(String) : [String(keywordValue)];
@@ -307,7 +324,7 @@ function leafIssues(unit: OutputUnit, previous: OutputUnit | undefined, context:
       const missing = Array.isArray(keywordValue)
         ? keywordValue.filter((key): key is string => typeof key === 'string' && isObject(value) && !(key in value))
         : [];
-      return missing.map((key) => ({ path: [...path, key], message: 'required, but missing' }));
+      return missing.map((key) => ({ path: [...path, key], message: 'required, but missing', schemaPath }));
     }
     case 'false':
       if (previous?.keyword === 'additionalProperties' || previous?.keyword === 'unevaluatedProperties') {

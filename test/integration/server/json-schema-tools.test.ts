@@ -13,6 +13,7 @@ import type { CallToolResult, ObjectJsonSchema } from '../../../src/protocol/typ
 import { defineServer } from '../../../src/server/index.js';
 import type { HandlerContext, McpServer } from '../../../src/server/index.js';
 import { REPO_ROOT } from '../../helpers/stdio-server.js';
+import { checkedTransport } from '../../helpers/mcp-schema.js';
 
 /** The conformance suite's SEP-2106 schema (json-schema-2020-12 scenario), keys in an order zod would never write. */
 const CONTACT_SCHEMA = {
@@ -57,7 +58,9 @@ async function connect(server: McpServer) {
   let wire = '';
   toClient.on('data', (chunk: Buffer) => (wire += chunk.toString('utf8')));
   server.connect(new StdioTransport(toServer, toClient));
-  const client = await McpClient.connect(new StdioTransport(toClient, toServer), { timeoutMs: 5_000 });
+  const client = await McpClient.connect(checkedTransport(new StdioTransport(toClient, toServer), 'framework server'), {
+    timeoutMs: 5_000,
+  });
   open.push({ client, server });
   return { client, wire: () => wire };
 }
