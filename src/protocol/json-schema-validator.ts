@@ -115,12 +115,12 @@ export async function compileJsonSchema(schema: object | boolean): Promise<Compi
   const root = structuredClone(schema) as Record<string, unknown>;
   let lookup: Record<string, CfWorker.Schema | boolean>;
   try {
-    lookup = dereference(root as CfWorker.Schema);
+    lookup = dereference(root);
   } catch (error) {
     throw new JsonSchemaError(error instanceof Error ? error.message : String(error), 'INVALID_SCHEMA');
   }
   assertRefsResolve(lookup);
-  const run = (value: unknown): OutputUnit[] => validate(value, root as CfWorker.Schema, dialect, lookup, false).errors;
+  const run = (value: unknown): OutputUnit[] => validate(value, root, dialect, lookup, false).errors;
   return {
     dialect,
     check(value) {
