@@ -41,16 +41,25 @@ export interface CompiledJsonSchema {
   check(value: unknown): SchemaIssue[];
 }
 
-/** A schema that cannot be used for checking: an unknown dialect, or a `$ref` that leads outside the schema. */
+/**
+ * A schema that cannot be used for checking: an unknown dialect, a `$ref` that leads outside the schema, or more
+ * subschemas than `MAX_SUBSCHEMAS`.
+ */
 export class JsonSchemaError extends Error {
   override readonly name = 'JsonSchemaError';
   constructor(
     message: string,
-    readonly reason: 'UNSUPPORTED_DIALECT' | 'UNRESOLVED_REF' | 'INVALID_SCHEMA',
+    readonly reason: 'UNSUPPORTED_DIALECT' | 'UNRESOLVED_REF' | 'INVALID_SCHEMA' | 'TOO_LARGE',
   ) {
     super(message);
   }
 }
+
+/**
+ * The most subschemas a schema may have. SEP-2106 asks for bounds, since a schema from a server is input to the
+ * client: the whole MCP 2025-11-25 schema has 918, a tool's a few dozen.
+ */
+export const MAX_SUBSCHEMAS = 10_000;
 
 /** `$schema` URIs as they are written in the wild: http or https, with or without the empty fragment. */
 const DIALECTS: Record<string, JsonSchemaDialect> = {
@@ -118,6 +127,10 @@ export async function compileJsonSchema(schema: object | boolean): Promise<Compi
     lookup = dereference(root);
   } catch (error) {
     throw new JsonSchemaError(error instanceof Error ? error.message : String(error), 'INVALID_SCHEMA');
+  }
+  const subschemas = Object.keys(lookup).length;
+  if (subschemas > MAX_SUBSCHEMAS) {
+    throw new JsonSchemaError(`the schema has ${subschemas} subschemas, more than ${MAX_SUBSCHEMAS}`, 'TOO_LARGE');
   }
   assertRefsResolve(lookup);
   const run = (value: unknown): OutputUnit[] => validate(value, root, dialect, lookup, false).errors;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   JsonSchemaError,
+  MAX_SUBSCHEMAS,
   compileJsonSchema,
   describeSchemaIssues,
   schemaDialect,
@@ -170,6 +171,16 @@ describe('compileJsonSchema', () => {
     );
     await expect(compileJsonSchema({ $schema: 'https://example.com/dialect' })).rejects.toMatchObject({
       reason: 'UNSUPPORTED_DIALECT',
+    });
+  });
+
+  it('refuses a schema with more subschemas than MAX_SUBSCHEMAS, a bound SEP-2106 asks for', async () => {
+    const properties = Object.fromEntries(
+      Array.from({ length: MAX_SUBSCHEMAS }, (_, i) => [`p${i}`, { type: 'string' }]),
+    );
+    await expect(compileJsonSchema({ type: 'object', properties })).rejects.toMatchObject({
+      reason: 'TOO_LARGE',
+      message: `the schema has ${MAX_SUBSCHEMAS + 1} subschemas, more than ${MAX_SUBSCHEMAS}`,
     });
   });
 
