@@ -321,7 +321,9 @@ export class ServerSession {
     // A zod check is synchronous: only a JSON Schema's first check (the validator loading) is awaited.
     const checked = tool.input.check(params.arguments ?? {});
     const parsed = checked instanceof Promise ? await checked : checked;
-    if (!parsed.success) return errorResult(`Invalid arguments for tool ${tool.name}: ${parsed.issues}`);
+    if (!parsed.success) {
+      return errorResult(`Invalid arguments for tool ${tool.name}: ${parsed.issues}`);
+    }
     try {
       const value = await tool.handler(parsed.data, this.handlerContext(context));
       return toToolResult(tool, value);
