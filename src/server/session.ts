@@ -44,8 +44,8 @@ import { negotiateProtocolVersion } from '../protocol/versions.js';
 import { paginate } from './pagination.js';
 import type { Completer, HandlerContext, ListKind, Registry, ResourceBody, ToolEntry } from './registry.js';
 import { describeIssues } from './schema.js';
-import { errorResult, toToolResult } from './tool-definition.js';
 import { ToolError } from './tool-error.js';
+import { errorResult, toToolResult } from './tool-definition.js';
 
 /** Settings of a server, shared by its sessions. */
 export interface ServerSettings {
