@@ -49,6 +49,7 @@ import {
   CALL_TOOL_RESULT,
   COMPLETE_RESULT,
   GET_PROMPT_RESULT,
+  OutputSchemaChecks,
   READ_RESOURCE_RESULT,
   TOOL,
   checkResult,
@@ -114,6 +115,7 @@ export class McpClient {
   readonly connection: ClientConnection;
   private initializeResult: InitializeResult | undefined;
   private readonly defaultTimeoutMs: number;
+  private readonly outputSchemas = new OutputSchemaChecks();
 
   /** The client owns the transport from here on: `close()` closes it. */
   constructor(
@@ -123,6 +125,8 @@ export class McpClient {
     this.connection = createMcpConnection(transport, options);
     this.defaultTimeoutMs = options.defaultTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.registerServerRequests(options.hooks ?? {});
+    // A changed list may have changed schemas: results are checked again once the tools are listed again.
+    this.connection.onNotification(NOTIFICATION.TOOLS_LIST_CHANGED, () => this.outputSchemas.forget());
   }
 
   /** Creates a client and performs the handshake. On failure the connection is closed. */
@@ -248,20 +252,26 @@ export class McpClient {
     return this.request(METHOD.PING, undefined, options).then(() => undefined);
   }
 
-  /** Every tool, across all pages. */
-  listTools(options?: CallOptions): Promise<Tool[]> {
+  /** Every tool, across all pages. Their output schemas are kept, to check the results of `callTool`. */
+  async listTools(options?: CallOptions): Promise<Tool[]> {
     this.require('tools');
-    return this.collect(METHOD.TOOLS_LIST, 'tools', TOOL, options);
+    const tools = await this.collect<Tool>(METHOD.TOOLS_LIST, 'tools', TOOL, options);
+    this.outputSchemas.remember(tools);
+    return tools;
   }
 
   /**
    * Calls a tool. A tool that fails answers with `isError: true` in the result (not an exception): check it.
-   * @throws McpHostError `SERVER_ERROR` for protocol-level failures such as an unknown tool.
+   * When this client listed the tool with an `outputSchema`, a result that is not an error must carry
+   * `structuredContent` matching it (the validator is loaded for the first such check, each schema compiled once).
+   * @throws McpHostError `SERVER_ERROR` for protocol-level failures such as an unknown tool; `PROTOCOL_VIOLATION`
+   * for a malformed result, or one that breaks the listed `outputSchema` (the message names each field).
    */
   async callTool(name: string, args: Record<string, unknown> = {}, options?: CallOptions): Promise<CallToolResult> {
     this.require('tools');
     const result = await this.request(METHOD.TOOLS_CALL, { name, arguments: args }, options);
     checkResult(METHOD.TOOLS_CALL, result, CALL_TOOL_RESULT);
+    await this.outputSchemas.check(this.name, name, result);
     return result;
   }
 

@@ -23,3 +23,5 @@ export {
   negotiateProtocolVersion,
 } from './versions.js';
 export { LOGGING_LEVELS } from './types.js';
+export { JsonSchemaError, compileJsonSchema, describeSchemaIssues, schemaDialect } from './json-schema-validator.js';
+export type { CompiledJsonSchema, JsonSchemaDialect, SchemaIssue } from './json-schema-validator.js';

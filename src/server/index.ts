@@ -6,7 +6,11 @@ export type {
   ResourceOptions,
   ServerOptions,
   TemplateOptions,
+  ToolArguments,
+  ToolDescription,
+  ToolInputOptions,
   ToolOptions,
+  ToolOutputOptions,
   ToolRegistration,
 } from './server.js';
 export type { ClientRequestOptions, Completer, CompletionContext, HandlerContext, ResourceBody } from './registry.js';
@@ -18,6 +22,7 @@ export { StdioTransport } from '../protocol/stdio/stdio-transport.js';
 export { createMemoryTransportPair } from '../protocol/memory/memory-transport.js';
 export type { MessageTransport } from '../protocol/transport.js';
 export type { ServeStdioOptions } from './stdio.js';
+export type { StructuredToolResult } from './tool-definition.js';
 export { ToolError } from './tool-error.js';
 export { WireError, JSONRPC_ERROR, MCP_ERROR } from '../protocol/errors.js';
 // What `ctx.sample`, `ctx.elicit` and `ctx.listRoots` throw: `error.code` tells a missing capability

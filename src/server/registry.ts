@@ -25,6 +25,7 @@ import type {
 import type { ObjectSchema } from './schema.js';
 import type { ServerSession } from './session.js';
 import type { UriTemplate } from './uri-template.js';
+import type { StructuredToolResult, ToolSchema } from './tool-definition.js';
 
 /** Options of a request a handler sends to the client: its own signal and timeout, and the client's progress. */
 export type ClientRequestOptions = Pick<
@@ -99,8 +100,9 @@ export interface Listed {
 }
 
 export interface ToolEntry extends Listed {
-  input: ObjectSchema;
-  output: ObjectSchema | undefined;
+  /** The arguments' schema (zod, or JSON Schema as given) and its check. */
+  input: ToolSchema;
+  output: ToolSchema | undefined;
   inputSchema: ObjectJsonSchema;
   outputSchema: ObjectJsonSchema | undefined;
   annotations: ToolAnnotations | undefined;
@@ -163,7 +165,11 @@ export class Registry {
   }
 }
 
-/** The value a tool handler returns: the structured result when an output schema is declared, else text or a result. */
-export type ToolReturn<O extends ObjectSchema | undefined> = O extends ObjectSchema
-  ? z.input<O>
-  : string | CallToolResult;
+/**
+ * The value a tool handler returns: the structured value for a zod `output`; the whole result, with its
+ * `structuredContent`, for a JSON Schema `outputSchema` (`S`); else text or a result.
+ */
+export type ToolReturn<
+  O extends ObjectSchema | undefined,
+  S extends ObjectJsonSchema | undefined = undefined,
+> = O extends ObjectSchema ? z.input<O> : S extends ObjectJsonSchema ? StructuredToolResult : string | CallToolResult;

@@ -4,6 +4,8 @@
  * ```ts
  * const server = defineServer({ name: 'weather', version: '1.0.0' });
  * server.tool('get_forecast', { description: '…', input: z.object({ city: z.string() }) }, async ({ city }, ctx) => …);
+ * // Or a JSON Schema, published as it is; the handler then gets Record<string, unknown>:
+ * server.tool('find', { description: '…', inputSchema: { type: 'object', anyOf: [ … ] } }, async (args) => …);
  * await serveStdio(server);
  * ```
  */
@@ -16,6 +18,7 @@ import type {
   Icon,
   Implementation,
   LoggingLevel,
+  ObjectJsonSchema,
   PromptArgument,
   ToolAnnotations,
 } from '../protocol/types.js';
@@ -31,10 +34,10 @@ import type {
   ToolEntry,
   ToolReturn,
 } from './registry.js';
-import { toObjectJsonSchema } from './schema.js';
 import type { ObjectSchema } from './schema.js';
 import { ServerSession } from './session.js';
 import type { ServerSettings } from './session.js';
+import { jsonToolSchema, zodToolSchema } from './tool-definition.js';
 import { compileUriTemplate } from './uri-template.js';
 
 export interface ServerOptions extends Implementation {
@@ -48,17 +51,62 @@ export interface ServerOptions extends Implementation {
   declare?: ServerSettings['declare'];
 }
 
-export interface ToolOptions<I extends ObjectSchema, O extends ObjectSchema | undefined> {
+/** What a tool declares beside its schemas. */
+export interface ToolDescription {
   title?: string;
   description: string;
-  /** The arguments; published as `inputSchema`. Each field should carry `.describe()`. */
-  input: I;
-  /** The structured result; published as `outputSchema`. The handler then returns the object itself. */
-  output?: O;
   annotations?: ToolAnnotations;
   icons?: Icon[];
   _meta?: Record<string, unknown>;
 }
+
+/** The arguments: a zod object (`input`) or a JSON Schema (`inputSchema`), exactly one of them. */
+export type ToolInputOptions<I extends ObjectSchema | undefined> =
+  | {
+      /** The arguments as a zod object; published as `inputSchema`. Each field should carry `.describe()`. */
+      input: I;
+      inputSchema?: never;
+    }
+  | {
+      input?: never;
+      /**
+       * The arguments as JSON Schema (2020-12 unless `$schema` says otherwise; 2019-09 and draft-07 too), published
+       * as this very object and checked on each call; the handler gets them as `Record<string, unknown>`. The root
+       * is `type: "object"`, as MCP asks. Treat it as immutable once registered.
+       */
+      inputSchema: ObjectJsonSchema;
+    };
+
+/** The structured result: a zod object (`output`), a JSON Schema (`outputSchema`), or neither. */
+export type ToolOutputOptions<O extends ObjectSchema | undefined, S extends ObjectJsonSchema | undefined> =
+  | {
+      /** The structured result as a zod object; published as `outputSchema`. The handler returns the object. */
+      output?: O;
+      outputSchema?: never;
+    }
+  | {
+      output?: never;
+      /**
+       * The structured result as JSON Schema, published as this very object. The handler returns the whole result,
+       * `{ structuredContent, content? }` (see `StructuredToolResult`); `structuredContent` is checked against it.
+       */
+      outputSchema: S;
+    };
+
+/**
+ * A tool's options: a description, the arguments' schema (zod `input` or JSON Schema `inputSchema`) and optionally
+ * the result's (zod `output` or JSON Schema `outputSchema`).
+ */
+export type ToolOptions<
+  I extends ObjectSchema | undefined = ObjectSchema,
+  O extends ObjectSchema | undefined = undefined,
+  S extends ObjectJsonSchema | undefined = undefined,
+> = ToolDescription & ToolInputOptions<I> & ToolOutputOptions<O, S>;
+
+/** The arguments a handler gets: zod's output for a zod `input`, the JSON object as sent for an `inputSchema`. */
+export type ToolArguments<I extends ObjectSchema | undefined> = I extends ObjectSchema
+  ? z.output<I>
+  : Record<string, unknown>;
 
 export interface ResourceOptions {
   uri: string;
@@ -116,21 +164,54 @@ export class McpServer {
     };
   }
 
-  /** Declares a tool. A handler that throws `ToolError` (or any error) answers with an `isError` result. */
-  tool<I extends ObjectSchema, O extends ObjectSchema | undefined = undefined>(
+  /**
+   * Declares a tool. Arguments that do not match its schema answer with an `isError` result naming every field at
+   * fault, as does a result that does not match its output schema; a handler that throws `ToolError` (or any
+   * error) answers with an `isError` result too.
+   * @throws Error when the name is taken, or the schemas are not what MCP allows (both or neither of `input` and
+   * `inputSchema`, a root that is not `type: "object"`, an unknown `$schema`).
+   */
+  tool<
+    I extends ObjectSchema | undefined = undefined,
+    O extends ObjectSchema | undefined = undefined,
+    S extends ObjectJsonSchema | undefined = undefined,
+  >(
     name: string,
-    options: ToolOptions<I, O>,
-    handler: (args: z.output<I>, context: HandlerContext) => ToolReturn<O> | Promise<ToolReturn<O>>,
+    options: ToolOptions<I, O, S>,
+    handler: (args: ToolArguments<I>, context: HandlerContext) => ToolReturn<O, S> | Promise<ToolReturn<O, S>>,
   ): ToolRegistration {
-    const { input, output, annotations, ...listed } = options;
+    const {
+      input: zodInput,
+      inputSchema: jsonInput,
+      output: zodOutput,
+      outputSchema: jsonOutput,
+      annotations,
+      ...listed
+    } = options as ToolDescription & {
+      input?: ObjectSchema;
+      inputSchema?: ObjectJsonSchema;
+      output?: ObjectSchema;
+      outputSchema?: ObjectJsonSchema;
+    };
     this.assertNew(this.registry.tools, name, 'tool');
+    // JavaScript callers get past the types: say which declaration is wrong rather than publish something odd.
+    if ((zodInput === undefined) === (jsonInput === undefined)) {
+      throw new Error(`Tool ${JSON.stringify(name)}: declare its arguments with exactly one of input and inputSchema`);
+    }
+    if (zodOutput !== undefined && jsonOutput !== undefined) {
+      throw new Error(`Tool ${JSON.stringify(name)}: declare its result with output or outputSchema, not both`);
+    }
+    const input = zodInput ? zodToolSchema(zodInput, 'inputSchema') : jsonToolSchema(jsonInput!, 'inputSchema', name);
+    const output = zodOutput
+      ? zodToolSchema(zodOutput, 'outputSchema')
+      : jsonOutput && jsonToolSchema(jsonOutput, 'outputSchema', name);
     const entry: ToolEntry = {
       ...listed,
       name,
       input,
       output,
-      inputSchema: toObjectJsonSchema(input, 'input'),
-      outputSchema: output ? toObjectJsonSchema(output, 'output') : undefined,
+      inputSchema: input.json,
+      outputSchema: output?.json,
       annotations,
       handler: handler as ToolEntry['handler'],
       isEnabled: true,

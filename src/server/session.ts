@@ -72,6 +72,7 @@ import { hasFeature } from './revisions.js';
 import { describeIssues } from './schema.js';
 import { shapeElicitRequest, shapeResult, shapeSamplingRequest } from './shape.js';
 import { ToolError } from './tool-error.js';
+import { errorResult, toToolResult } from './tool-definition.js';
 
 /** Settings of a server, shared by its sessions. */
 export interface ServerSettings {
@@ -424,9 +425,11 @@ export class ServerSession {
         available: this.registry.enabledTools().map((entry) => entry.name),
       });
     }
-    const parsed = tool.input.safeParse(params.arguments ?? {});
+    // A zod check is synchronous: only a JSON Schema's first check (the validator loading) is awaited.
+    const checked = tool.input.check(params.arguments ?? {});
+    const parsed = checked instanceof Promise ? await checked : checked;
     if (!parsed.success) {
-      return errorResult(`Invalid arguments for tool ${tool.name}: ${describeIssues(parsed.error)}`);
+      return errorResult(`Invalid arguments for tool ${tool.name}: ${parsed.issues}`);
     }
     // `withContext` inlined: a tool call is the hot path, and this spares it a closure and a promise.
     const handlerContext = new SessionHandlerContext(this, context);
@@ -588,29 +591,6 @@ export class ServerSession {
 function describeTool(tool: ToolEntry): Tool {
   const { name, title, description, inputSchema, outputSchema, annotations, icons, _meta } = tool;
   return compact({ name, title, description, inputSchema, outputSchema, annotations, icons, _meta });
-}
-
-function toToolResult(tool: ToolEntry, value: unknown): CallToolResult {
-  if (tool.output) {
-    const checked = tool.output.safeParse(value);
-    if (!checked.success) {
-      return errorResult(
-        `Tool ${tool.name} returned a result that does not match its outputSchema: ${describeIssues(checked.error, '(result)')}`,
-      );
-    }
-    const structuredContent = checked.data as Record<string, unknown>;
-    // Older clients read only `content`; the spec asks for the same JSON as text beside `structuredContent`.
-    return { content: [{ type: 'text', text: JSON.stringify(structuredContent) }], structuredContent };
-  }
-  if (typeof value === 'string') return { content: [{ type: 'text', text: value }] };
-  if (typeof value === 'object' && value !== null && Array.isArray((value as CallToolResult).content)) {
-    return value as CallToolResult;
-  }
-  return { content: [{ type: 'text', text: JSON.stringify(value ?? null) }] };
-}
-
-function errorResult(text: string): CallToolResult {
-  return { content: [{ type: 'text', text }], isError: true };
 }
 
 function toContents(

@@ -1,6 +1,8 @@
 /**
  * Test helper: spawns a real server process and talks MCP to it over its real stdio pipes, through our protocol
- * connection (no mocks). Call `close()` in afterEach; it proves the process is gone.
+ * connection (no mocks). Call `close()` in afterEach; it proves the process is gone. Every message the server sends
+ * is validated against the official MCP 2025-11-25 schema (test/helpers/mcp-schema.ts): a test fails on any
+ * violation.
  */
 
 import { spawn } from 'node:child_process';
@@ -20,6 +22,7 @@ import type {
   ServerRequests,
 } from '../../src/protocol/methods.js';
 import type { CallToolResult, InitializeResult } from '../../src/protocol/types.js';
+import { checkedTransport } from './mcp-schema.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -46,7 +49,7 @@ export async function startStdioServer(script: string, env: Record<string, strin
   });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const { connection, initialize } = await connectAndInitialize(child.stdout, child.stdin);
+  const { connection, initialize } = await connectAndInitialize(child.stdout, child.stdin, { peer: script });
   return {
     child,
     connection,
@@ -68,14 +71,17 @@ export async function startStdioServer(script: string, env: Record<string, strin
 
 /**
  * Connects to a server over its pipes (`readable` is its stdout) and performs the MCP handshake: `initialize`, then
- * `notifications/initialized`.
+ * `notifications/initialized`. What the server sends is checked against the MCP schema; `peer` names it in reports.
  */
 export async function connectAndInitialize(
   readable: Readable,
   writable: Writable,
-  options: McpConnectionOptions & StdioTransportOptions = {},
+  options: McpConnectionOptions & StdioTransportOptions & { peer?: string } = {},
 ): Promise<{ connection: TestConnection; initialize: InitializeResult }> {
-  const transport = new StdioTransport(readable, writable, { maxMessageBytes: options.maxMessageBytes });
+  const transport = checkedTransport(
+    new StdioTransport(readable, writable, { maxMessageBytes: options.maxMessageBytes }),
+    options.peer ?? 'the server',
+  );
   const connection = createMcpConnection<ClientRequests, ServerRequests, ClientNotifications, ServerNotifications>(
     transport,
     options,

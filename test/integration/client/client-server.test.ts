@@ -17,6 +17,7 @@ import type {
 } from '../../../src/protocol/types.js';
 import { ToolError, defineServer } from '../../../src/server/index.js';
 import type { McpServer } from '../../../src/server/index.js';
+import { checkedTransport, takeSchemaViolations } from '../../helpers/mcp-schema.js';
 
 const open: { client: McpClient; server: McpServer }[] = [];
 
@@ -24,7 +25,7 @@ async function connect(server: McpServer, hooks?: ClientHooks, options: McpClien
   const toServer = new PassThrough();
   const toClient = new PassThrough();
   const session = server.connect(new StdioTransport(toServer, toClient));
-  const client = await McpClient.connect(new StdioTransport(toClient, toServer), {
+  const client = await McpClient.connect(checkedTransport(new StdioTransport(toClient, toServer), 'framework server'), {
     hooks,
     timeoutMs: 5_000,
     ...options,
@@ -504,6 +505,15 @@ describe('server-to-client requests', () => {
     await expect(
       session.request('elicitation/create', { mode: 'telepathy', message: 'x', requestedSchema: {} } as never),
     ).rejects.toMatchObject({ code: -32602 });
+    // Broken on purpose, and the schema check sees it too.
+    expect(await takeSchemaViolations()).toEqual([
+      expect.stringMatching(
+        /^framework server sent request elicitation\/create, not a valid ElicitRequest: params\.elicitationId: required/,
+      ),
+      expect.stringMatching(
+        /^framework server sent request elicitation\/create, not a valid ElicitRequest: params: expected an object with mode "url" or an object with mode "form"/,
+      ),
+    ]);
   });
 
   it('refuses URL mode when only a form hook is given', async () => {
@@ -547,7 +557,7 @@ describe('server-to-client requests', () => {
     const toServer = new PassThrough();
     const toClient = new PassThrough();
     server.connect(new StdioTransport(toServer, toClient));
-    const client = new McpClient(new StdioTransport(toClient, toServer));
+    const client = new McpClient(checkedTransport(new StdioTransport(toClient, toServer), 'framework server'));
     client.connection.listen();
     await expect(client.request('tools/list', {})).rejects.toMatchObject({ context: { rpcCode: -32600 } });
     client.close();

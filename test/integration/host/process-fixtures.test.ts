@@ -11,6 +11,7 @@ import type { InvalidMessage } from '../../../src/protocol/connection.js';
 import { serverEnvironment } from '../../../src/host/environment.js';
 import { spawnServerProcess } from '../../../src/host/server-process.js';
 import type { ServerProcess } from '../../../src/host/server-process.js';
+import { takeSchemaViolations } from '../../helpers/mcp-schema.js';
 import { REPO_ROOT, connectAndInitialize } from '../../helpers/stdio-server.js';
 
 const fixture = (name: string): string => path.join(REPO_ROOT, 'dist/test/fixtures/servers', `${name}.js`);
@@ -81,6 +82,11 @@ describe('fixture servers', () => {
     expect(second.content[0]).toMatchObject({ text: 'two' });
     // The banner, then a plain-text and a JSON log line per call.
     expect(invalid.map((line) => line.kind)).toEqual(['parse', 'parse', 'envelope', 'parse', 'envelope']);
+    // The JSON log lines are what the schema check sees too: the noise is this fixture's point.
+    expect(await takeSchemaViolations()).toEqual([
+      expect.stringContaining('"a log line that is JSON but not JSON-RPC"'),
+      expect.stringContaining('"a log line that is JSON but not JSON-RPC"'),
+    ]);
     connection.close();
   });
 
