@@ -10,7 +10,7 @@
  * - **A death that runs no code** (SIGKILL, the OOM killer, a crash of Node itself): a watchdog. Our servers are in
  *   groups of their own, so a group kill of ours (from `timeout`, a CI runner) never reaches them, and a server busy
  *   with a long call does not read its stdin, so it does not see that we are gone. The watchdog is one `/bin/sh` per
- *   process, started with the first server, in a session of its own (out of reach of the kill that takes us), that
+ *   process, started a moment after the first server, in a session of its own (out of reach of the kill that takes us), that
  *   reads the list of live groups from a pipe whose other end only we hold. The kernel closes that end when we die,
  *   however we die; on that end of file the watchdog ends the groups listed last as the host's shutdown would (wait
  *   for the leaders, SIGTERM, wait, SIGKILL the groups, with the delays of shutdown-delays.ts), then (Linux) SIGKILLs
@@ -22,8 +22,9 @@
  * and each cold start pays one more exec) to reach the leader alone, where the watchdog reaches whole groups.
  *
  * Limits: a watchdog that could not start (no `/bin/sh`) or was killed (a `kill -9` of its own) leaves only the
- * first two lines, and is not restarted; a SIGKILL in the moment between the first server's spawn and the
- * watchdog's leaves that server to its stdin's end. Windows has no process groups (nor `/bin/sh`): there the
+ * first two lines, and is not restarted; a SIGKILL in the `WATCHDOG_DELAY_MS` between the first server's spawn and
+ * the watchdog's leaves that server to its stdin's end (an idle server ends at once; one busy in a call, when the
+ * call is over). Windows has no process groups (nor `/bin/sh`): there the
  * watchdog is never started, and a server sees our death only as the end of its stdin.
  *
  * Node built-ins and zod-free modules only: the early start loads this before the CLI. The early start's bundle
@@ -37,6 +38,12 @@ import type { Socket } from 'node:net';
 import { PROCESS_TAG_VARIABLE, killTaggedProcesses } from './process-tag.js';
 import type { ProcessTag } from './process-tag.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS, DEFAULT_SHUTDOWN_TERM_MS } from './shutdown-delays.js';
+
+/**
+ * How long after the first server's spawn the watchdog starts: a one-shot command is usually done by then and
+ * never pays for it. A SIGKILL in this window leaves a server busy in a call to run on until the call ends.
+ */
+export const WATCHDOG_DELAY_MS = 250;
 
 /** The watchdog waits in steps of this long (a `sleep 0.1`). */
 const WATCHDOG_STEP_MS = 100;
@@ -134,10 +141,11 @@ class LiveGroups {
     if (this.watchdog) {
       this.sendList();
     } else if (this.isWatchdogWanted) {
-      // Not now: spawning blocks this process until the child has exec'd (~1-5 ms), and a cold command is waiting
-      // on the server just started. At the next turn the host waits for the server to boot anyway.
+      // Not now: spawning blocks this process until the child has exec'd (~1-5 ms, more under load), which a
+      // one-shot command would pay on every run although it is over in ~150 ms. A server still running after
+      // WATCHDOG_DELAY_MS is one a kill could orphan; before, an idle server sees its stdin end anyway.
       this.isWatchdogWanted = false;
-      setImmediate(this.startWatchdog).unref();
+      setTimeout(this.startWatchdog, WATCHDOG_DELAY_MS).unref();
     }
   }
 

@@ -103,7 +103,7 @@ describe.skipIf(process.platform === 'win32')('a host killed with SIGKILL', () =
   it('ends the server it spawned, busy in a call, and the server`s children', async () => {
     const { running, stderr, pids } = await blockedCall(busyWorkspace('spawned'));
     expect(stderr()).not.toContain(TAKEN_OVER);
-    expect(await watchdogOf(running.pid!)).toHaveLength(1);
+    await waitFor(async () => (await watchdogOf(running.pid!)).length === 1, WAIT_LIMIT_MS, 'the watchdog');
 
     running.kill('SIGKILL');
     expect((await running).signal).toBe('SIGKILL');
@@ -128,6 +128,7 @@ describe.skipIf(process.platform === 'win32')('a host killed with SIGKILL', () =
       running.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       await outputContaining(running.stderr, 'busy: blocking for');
       const pids = busyPids(stderr);
+      await waitFor(async () => (await processesWith('mcp-host-watchdog')).length > 0, WAIT_LIMIT_MS, 'the watchdog');
 
       running.kill('SIGALRM');
       expect((await running).signal).toBe('SIGKILL');
@@ -144,6 +145,7 @@ describe.skipIf(process.platform === 'win32')('a host killed with SIGKILL', () =
     const { running, stderr, pids } = await blockedCall(options);
     expect(stderr()).toContain(TAKEN_OVER);
     // One watchdog for the process, although two bundles (the early start's and the CLI's) registered the server.
+    await waitFor(async () => (await watchdogOf(running.pid!)).length === 1, WAIT_LIMIT_MS, 'the watchdog');
     expect(await watchdogOf(running.pid!)).toHaveLength(1);
 
     running.kill('SIGKILL');
@@ -168,7 +170,7 @@ describe.skipIf(process.platform === 'win32')('a host killed with SIGKILL', () =
       'the call',
     );
     const pids = busyPids(workspace.readLog(status));
-    expect(await watchdogOf(status.pid)).toHaveLength(1);
+    await waitFor(async () => (await watchdogOf(status.pid)).length === 1, WAIT_LIMIT_MS, 'the watchdog');
 
     process.kill(status.pid, 'SIGKILL');
 
