@@ -64,6 +64,9 @@ function expectedExit(command: string): number {
 
 let home: string;
 let binDir: string;
+/** The repository's config with each server behind the schema proxy (test/fixtures/servers/schema-proxy.ts). */
+let checkedConfig: string;
+let violationsFile: string;
 
 /** Runs one example through bash, as a user pasting it would, with `mcp-host` being this checkout's. */
 function runExample(command: string) {
@@ -73,6 +76,8 @@ function runExample(command: string) {
       PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}`,
       // The user's own config and daemons are never reached: HOME and the runtime directory are the test's.
       HOME: home,
+      // The repository's servers, each behind the schema proxy: what they send through the CLI is checked too.
+      MCP_HOST_CONFIG: checkedConfig,
       XDG_RUNTIME_DIR: path.join(home, '.run'),
     },
     extendEnv: false,
@@ -118,6 +123,19 @@ beforeAll(() => {
   fs.writeFileSync(path.join(binDir, 'mcp-host'), `#!/bin/sh\nexec '${process.execPath}' '${BIN}' "$@"\n`, {
     mode: 0o755,
   });
+  violationsFile = path.join(home, 'schema-violations.jsonl');
+  const proxy = path.join(REPO_ROOT, 'dist/test/fixtures/servers/schema-proxy.js');
+  const config = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'mcp.config.json'), 'utf8')) as {
+    mcpServers: Record<string, { command: string; args?: string[]; cwd?: string }>;
+  };
+  for (const server of Object.values(config.mcpServers)) {
+    server.args = [proxy, violationsFile, server.command, ...(server.args ?? [])];
+    server.command = process.execPath;
+    // Its relative paths mean what they mean in the repository's config, beside which this one is not.
+    server.cwd = path.resolve(REPO_ROOT, server.cwd ?? '.');
+  }
+  checkedConfig = path.join(home, 'mcp.config.json');
+  fs.writeFileSync(checkedConfig, JSON.stringify(config));
 });
 
 afterAll(async () => {
@@ -154,4 +172,20 @@ describe('command examples in the docs', () => {
   it('runs every example of the commands’ --help with the exit code it is written with', async () => {
     expect(await brokenExamples(await examplesOfHelp())).toEqual([]);
   }, 180_000);
+
+  it('sent nothing from the bundled servers that breaks the MCP 2025-11-25 schema', async () => {
+    // The daemon an example started holds servers whose counts come when they end.
+    await runExample('mcp-host daemon stop');
+    const lines = fs.readFileSync(violationsFile, 'utf8').split('\n').filter(Boolean);
+    const records = lines.map((line) => JSON.parse(line) as { violation?: string; server?: string; checked?: number });
+    expect(records.filter((record) => record.violation !== undefined)).toEqual([]);
+    // The proxy ran, and saw messages of every bundled server.
+    for (const server of ['weather', 'email', 'database']) {
+      const checked = records.filter((record) => record.server?.includes(`servers/${server}/`));
+      expect(
+        checked.reduce((sum, record) => sum + (record.checked ?? 0), 0),
+        server,
+      ).toBeGreaterThan(0);
+    }
+  }, 60_000);
 });
