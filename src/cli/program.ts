@@ -8,6 +8,7 @@ import { packageVersion } from '../host/package-info.js';
 import { createBenchCommand } from './commands/bench.js';
 import { createCallCommand } from './commands/call.js';
 import { createCompletionCommand } from './commands/completion.js';
+import { createConfigCommand } from './commands/config.js';
 import { createDaemonCommand } from './commands/daemon.js';
 import type { RunCli } from './commands/daemon.js';
 import { createDiscoverCommand } from './commands/discover.js';
@@ -30,6 +31,7 @@ const CREATE_COMMANDS = [
   createPingCommand,
   createBenchCommand,
   createSchemaCommand,
+  createConfigCommand,
   createCompletionCommand,
 ];
 

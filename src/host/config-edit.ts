@@ -259,6 +259,16 @@ export function literalSecrets(server: string, entry: unknown, marks: SecretMark
   return found;
 }
 
+/**
+ * The values of an entry that are secrets by the loader's rule (with `env` for its `${VAR}`s), to hide from output
+ * before the entry is in a config that says so (an error message may quote one).
+ */
+export function entrySecretValues(entry: unknown, env: NodeJS.ProcessEnv): string[] {
+  const collector = new SecretCollector({ env, marks: new SecretMarks(isPlainObject(entry) ? marksOf(entry) : {}) });
+  collector.collectEntry(entry);
+  return [...collector.values];
+}
+
 /** Fields an entry gets in a section: VS Code's `servers` wants a stdio entry's `type`, which others may omit. */
 function entryFor(section: string, entry: Record<string, unknown>): Record<string, unknown> {
   if (section !== 'servers' || entry.type !== undefined || entry.command === undefined) return entry;
