@@ -112,7 +112,8 @@ export function editConfigFile(file: string, edit: ConfigEdit, options: ConfigEd
  * entry for VS Code's `servers` gets its `type`. The new text is read as the loader reads it, and refused when an
  * entry added would be invalid.
  * @throws McpHostError CONFIG_INVALID when the file is not JSON (with the line and column), is TOML, has a section
- * that is not an object, or an entry added would be invalid (naming each field: `context.problems`); USAGE when an
+ * that is not an object, or an entry added would be invalid (naming each field: `context.problems`, and the entries:
+ * `context.servers`); USAGE when an
  * entry to add exists already and `force` is not set, or is given twice; SERVER_NOT_FOUND when one to remove is not
  * there.
  */
@@ -173,7 +174,9 @@ export function planConfigEdit(
     );
   }
 
-  let newText = isNew ? '' : text;
+  // A byte order mark (Windows editors write one) is kept, outside what jsonc-parser reads.
+  const bom = !isNew && text.startsWith('\uFEFF') ? '\uFEFF' : '';
+  let newText = isNew ? '' : text.slice(bom.length);
   for (const name of removed) {
     for (const holder of where(name)) newText = removeProperty(newText, [holder, name]);
   }
@@ -206,17 +209,19 @@ export function planConfigEdit(
         : insertProperties(newText, [section], properties);
   }
 
+  newText = bom + newText;
   const config = parseConfig(newText, file, options.env, { displayPath });
   const written = [...replaced, ...inserted.map(({ name }) => name)];
-  const problems = written.flatMap((name) => {
+  const invalid = written.flatMap((name) => {
     const server = config.servers.find((candidate) => candidate.name === name);
-    return server?.kind === 'invalid' ? server.problems : [];
+    return server?.kind === 'invalid' ? [server] : [];
   });
+  const problems = invalid.flatMap((server) => server.problems);
   if (problems.length > 0) {
     throw new McpHostError(
       'CONFIG_INVALID',
       `${displayPath}: nothing was written: ${problems.length === 1 ? 'the entry would be invalid' : 'entries would be invalid'}:\n${problems.map((problem) => `  ${problem}`).join('\n')}`,
-      { file, problems },
+      { file, problems, servers: invalid.map((server) => server.name) },
     );
   }
   const newData = readData(newText, file, displayPath);

@@ -126,7 +126,7 @@ async function add(ctx: CliContext, args: string[], options: ConfigOptions, raw:
     );
   } catch (error) {
     // Made from the arguments: an entry the loader would refuse is an argument's problem.
-    if (isMcpHostError(error, 'CONFIG_INVALID') && Array.isArray(error.context.problems)) {
+    if (isMcpHostError(error, 'CONFIG_INVALID') && Array.isArray(error.context.servers)) {
       throw new McpHostError('USAGE', error.message, error.context, { cause: error });
     }
     throw error;

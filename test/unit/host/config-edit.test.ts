@@ -152,6 +152,16 @@ describe('config add: the new entry and nothing else', () => {
     expect(fs.statSync(target).mode & 0o777).toBe(0o666 & ~process.umask());
   });
 
+  it('keeps a byte order mark', () => {
+    const target = file('\uFEFF{\n  "mcpServers": {\n    "a": { "command": "x" }\n  }\n}\n');
+    edit(target, { add: [{ name: 'b', entry: { command: 'y' } }] });
+    expect(read(target)).toBe(
+      '\uFEFF{\n  "mcpServers": {\n    "a": { "command": "x" },\n    "b": {\n      "command": "y"\n    }\n  }\n}\n',
+    );
+    edit(target, { remove: ['b'] });
+    expect(read(target)).toBe('\uFEFF{\n  "mcpServers": {\n    "a": { "command": "x" }\n  }\n}\n');
+  });
+
   it('adds several entries at once (import), in their order', () => {
     const target = file('{\n  "mcpServers": {\n    "a": { "command": "x" }\n  }\n}\n');
     edit(target, {
