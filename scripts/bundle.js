@@ -31,6 +31,8 @@ const common = {
   target: 'node20.11',
   // A native addon, found in node_modules at run time.
   external: ['better-sqlite3'],
+  // jsonc-parser's `main` is a UMD build whose internal requires esbuild cannot follow; its ES module build bundles.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   logLevel: 'warning',
 };
 

@@ -26,6 +26,11 @@ export interface OptionSpec {
   readonly choices?: readonly string[];
   /** Given more than once, every value is kept (an array). */
   readonly isRepeatable?: boolean;
+  /**
+   * For a command whose first argument is an action (`config add`, `config import`): the actions the option
+   * applies to; given with another, it is a usage error.
+   */
+  readonly actions?: readonly string[];
 }
 
 export interface ArgumentSpec {
@@ -276,6 +281,54 @@ export const COMMANDS = {
       },
     },
   },
+  config: {
+    arguments: [
+      { name: '<action>', description: 'add, remove, list or import' },
+      {
+        name: '[args...]',
+        description: 'add: NAME [-- COMMAND ARGS...]; remove: NAME...; import: the servers to import (NAME...)',
+      },
+    ],
+    options: {
+      env: {
+        flags: '-e, --env <name=value>',
+        description: 'add: a variable for the server; NAME alone writes NAME=${NAME}, read from your environment',
+        isRepeatable: true,
+        actions: ['add'],
+      },
+      cwd: { flags: '--cwd <dir>', description: 'add: the server’s working directory', actions: ['add'] },
+      url: {
+        flags: '--url <url>',
+        description: 'add: a remote server (Streamable HTTP) instead of a command; listed, not yet connectable',
+        actions: ['add'],
+      },
+      header: {
+        flags: '-H, --header <header>',
+        description: 'add: an HTTP header of the remote server, as "Name: value"',
+        isRepeatable: true,
+        actions: ['add'],
+      },
+      description: { flags: '--description <text>', description: 'add: shown by list servers', actions: ['add'] },
+      disabled: { flags: '--disabled', description: 'add: written disabled (never started)', actions: ['add'] },
+      force: {
+        flags: '-f, --force',
+        description: 'add, import: replace a server of the same name',
+        actions: ['add', 'import'],
+      },
+      all: { flags: '--all', description: 'import: every server found', actions: ['import'] },
+      from: {
+        flags: '--from <host>',
+        description:
+          'import: only from this host (claude-desktop, claude-code, cursor, vscode, windsurf, codex, gemini) or file',
+        actions: ['import'],
+      },
+      prefix: {
+        flags: '--prefix <prefix>',
+        description: 'import: put this before each imported server’s name',
+        actions: ['import'],
+      },
+    },
+  },
   help: { arguments: [{ name: '[command]', description: 'the command' }], options: {} },
 } as const satisfies Record<string, CommandSpec>;
 
@@ -283,6 +336,9 @@ export type CommandName = keyof typeof COMMANDS;
 
 /** `mcp-host daemon …` always runs in its own process. */
 export const DAEMON_COMMAND = 'daemon' satisfies CommandName;
+
+/** `mcp-host config …` reads and writes the config file and starts no server. */
+export const CONFIG_COMMAND = 'config' satisfies CommandName;
 
 /** A command line as commander will read it, found without commander. */
 export interface PreParsed {
@@ -320,6 +376,7 @@ interface ParsedOption {
   takesValue: boolean;
   check: ((value: string) => string | undefined) | undefined;
   choices: readonly string[] | undefined;
+  actions: readonly string[] | undefined;
 }
 
 /** `-c, --config <file>` → short `c`, long `config`, takes a value. */
@@ -328,7 +385,15 @@ function parsedOptions(options: Readonly<Record<string, OptionSpec>>): ParsedOpt
     const match = /^(?:-(\w), )?--([\w-]+)( [<[].*)?$/.exec(spec.flags);
     if (!match) throw new Error(`unreadable option flags: ${spec.flags}`);
     const takesValue = match[3] !== undefined;
-    return { key, short: match[1], long: match[2]!, takesValue, check: spec.check, choices: spec.choices };
+    return {
+      key,
+      short: match[1],
+      long: match[2]!,
+      takesValue,
+      check: spec.check,
+      choices: spec.choices,
+      actions: spec.actions,
+    };
   });
 }
 
@@ -360,7 +425,10 @@ export function preParse(args: readonly string[]): PreParsed {
   else if (command === 'help') problems.push('help was asked for');
   else if (!OF_COMMAND.has(command)) problems.push(`unknown command '${command}'`);
   else if (rest.length > 0) problems.push(`unknown option '${rest[0]}'`);
-  else problems.push(...argumentCountProblems(command as CommandName, operands.length));
+  else {
+    problems.push(...argumentCountProblems(command as CommandName, operands.length));
+    problems.push(...actionProblems(command, operands[0], options));
+  }
   return {
     command,
     operands,
@@ -450,6 +518,46 @@ function argumentCountProblems(command: CommandName, count: number): string[] {
   if (count < required) return [`missing argument '${declared[count]!.name}'`];
   if (!isVariadic && count > declared.length) return [`too many arguments for '${command}'`];
   return [];
+}
+
+/**
+ * The options given that do not apply to the command's action (see `OptionSpec.actions`), in the words the command
+ * refuses them with (`optionActionProblem`).
+ */
+function actionProblems(command: string, action: string | undefined, given: Record<string, string | true>): string[] {
+  if (action === undefined) return [];
+  return (OF_COMMAND.get(command) ?? []).flatMap((option) => {
+    const problem = given[option.key] === undefined ? undefined : optionActionProblem(command, action, option);
+    return problem === undefined ? [] : [problem];
+  });
+}
+
+/** Why an option cannot go with an action, or undefined when it can. */
+function optionActionProblem(
+  command: string,
+  action: string,
+  { long, actions }: { long: string; actions: readonly string[] | undefined },
+): string | undefined {
+  if (actions === undefined || actions.includes(action)) return undefined;
+  const where = actions.map((name) => `${command} ${name}`).join(' and ');
+  return `option '--${long}' applies to ${where}, not ${command} ${action}`;
+}
+
+/**
+ * The usage error, if any, of the options a command got (by their keys in its `options`) for its action: the check
+ * commander's side makes, in the pre-parse's words.
+ */
+export function checkOptionActions(
+  command: CommandName,
+  action: string,
+  given: Readonly<Record<string, unknown>>,
+): string | undefined {
+  for (const option of OF_COMMAND.get(command) ?? []) {
+    if (given[option.key] === undefined) continue;
+    const problem = optionActionProblem(command, action, option);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
 }
 
 /** What is wrong with a value outside the option's choices (commander refuses the same values). */

@@ -47,6 +47,7 @@ const POSITIONALS: Record<string, { first: Completer; rest?: Completer }> = {
   prompt: { first: { list: 'prompts' }, rest: { values: 'prompt' } },
   read: { first: { list: 'servers' } },
   completion: { first: { words: SHELLS } },
+  config: { first: { words: ['add', 'remove', 'list', 'import'] }, rest: { list: 'servers' } },
 };
 
 /** Options whose value is a path, completed as files (or directories for `--out`). */

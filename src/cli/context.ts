@@ -467,6 +467,14 @@ export class CliContext {
     this.io.stderr.write(ERASE_LINE);
   }
 
+  /**
+   * Hides `values` too in all output from now on (until a config is loaded): the secrets of a file that is not the
+   * config, such as another host's for `config import`.
+   */
+  hideSecrets(values: Iterable<string>): void {
+    this.redactor = this.redactor.with(values);
+  }
+
   /** Replaces every secret value from the config (API keys passed through `${VAR}`) with `***`. */
   redact(text: string): string {
     return this.redactor.text(text);

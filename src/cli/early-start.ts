@@ -26,9 +26,10 @@ import { trackGroup } from '../host/live-groups.js';
 import { createProcessTag, tagChild } from '../host/process-tag.js';
 import { isSameSpawn, serverSpawnSpec, spawnOptions } from '../host/spawn-spec.js';
 import type { SpawnSpec } from '../host/spawn-spec.js';
-import { isHttpEntry, resolveStdioServer } from '../host/stdio-entry.js';
+import { isEntryDisabled, isHttpEntry, resolveStdioServer } from '../host/stdio-entry.js';
 import type { ResolveOptions } from '../host/stdio-entry.js';
 import { findConfigPath } from '../host/config-location.js';
+import { configFormatOf } from '../host/config-text.js';
 import { argsObject, parseAssignments } from './args.js';
 import type { PreParsed } from './command-line.js';
 import { parseTarget } from './targets.js';
@@ -85,7 +86,8 @@ export function startEarly(
     const target = line.problem === undefined ? checkedTarget(line) : undefined;
     if (target === undefined) return undefined;
     const configPath = findConfigPath({ configPath: line.configOption, env, cwd });
-    if (configPath === undefined) return undefined;
+    // A TOML config (Codex's) is read by the CLI alone: its parser is not worth loading twice for a head start.
+    if (configPath === undefined || configFormatOf(configPath) !== 'json') return undefined;
     const text = readFileSync(configPath, 'utf8');
     if (!isStamped(configPath, text, env)) return undefined;
     const spec = resolveSpec(text, configPath, target, env, { passEnv: line.options.passEnv !== undefined });
@@ -142,7 +144,7 @@ function resolveSpec(
   if (section === undefined) return undefined;
   const entry = data[section]![server] as StdioEntry & { url?: unknown };
   // Not started here: remote servers, disabled ones, and pools of replicas (the host starts those together).
-  if (isHttpEntry(entry) || entry.disabled === true || (entry.replicas ?? 1) !== 1) return undefined;
+  if (isHttpEntry(entry) || isEntryDisabled(entry) || (entry.replicas ?? 1) !== 1) return undefined;
   const problems: string[] = [];
   const dir = path.dirname(configPath);
   const resolved = resolveStdioServer(server, entry, [section, server], dir, env, problems, options);

@@ -11,7 +11,7 @@ import { findConfigPath } from '../host/config-location.js';
 import { runThroughDaemon } from './daemon/client.js';
 import { chooseRuntimeDir, daemonPaths } from './daemon/paths.js';
 import type { DaemonPaths } from './daemon/paths.js';
-import { DAEMON_COMMAND } from './command-line.js';
+import { CONFIG_COMMAND, DAEMON_COMMAND } from './command-line.js';
 import type { PreParsed } from './command-line.js';
 
 /** Set to anything but empty or `0`, commands never use a daemon (as with `--no-daemon`). */
@@ -110,6 +110,8 @@ export function routeToDaemon(
   if (refusal !== undefined && refusal !== '' && refusal !== '0') return notRouted(`$${NO_DAEMON_VARIABLE} is set`);
   if (command === undefined) return notRouted('no command');
   if (command === DAEMON_COMMAND) return notRouted('a daemon command');
+  // It starts no server, and an edit is the caller's own: a file written by the daemon's process would not be.
+  if (command === CONFIG_COMMAND) return notRouted('a config command');
   const configPath = findConfigPath({ configPath: line.configOption, env, cwd });
   if (configPath === undefined) return notRouted('no config file found');
   return { isRouted: true, paths: daemonPaths(configPath, env), args: line.args, isVerbose };

@@ -9,6 +9,7 @@ import { createBenchCommand } from './commands/bench.js';
 import { createCallCommand } from './commands/call.js';
 import { createCompleteCommand } from './commands/complete.js';
 import { createCompletionCommand } from './commands/completion.js';
+import { createConfigCommand } from './commands/config.js';
 import { createDaemonCommand } from './commands/daemon.js';
 import type { RunCli } from './commands/daemon.js';
 import { createDiscoverCommand } from './commands/discover.js';
@@ -32,6 +33,7 @@ const CREATE_COMMANDS = [
   createBenchCommand,
   createSchemaCommand,
   createCompleteCommand,
+  createConfigCommand,
   createCompletionCommand,
 ];
 

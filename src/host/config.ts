@@ -4,16 +4,20 @@
  * Accepted formats, in one file or mixed, as other hosts write them (their files work unchanged):
  * - `{ "mcpServers": { "<name>": {...} } }` as written by Claude Desktop, Claude Code, Cursor, Cline, Windsurf and
  *   mcporter;
- * - `{ "servers": { "<name>": { "type": "stdio", ... } }, "inputs": [...] }` as written by VS Code.
+ * - `{ "servers": { "<name>": { "type": "stdio", ... } }, "inputs": [...] }` as written by VS Code;
+ * - Codex's `config.toml`, whose `[mcp_servers.<name>]` tables are read as the entries (a file named `*.toml` is
+ *   TOML; see config-text.ts).
  * Comments and trailing commas are allowed (VS Code writes JSONC). Other top-level keys are ignored, so a Claude
- * Desktop config file with its app settings can be used as is.
+ * Desktop config file with its app settings (or a Codex one with its model settings) can be used as is.
  *
  * A stdio server entry: `command`, `args`, `env`, `envFile`, `cwd`, `disabled`, `timeoutMs`, `startupTimeoutMs`,
  * `description`, and mcp-host's own `replicas`, `cache: { ttlMs }`, `tools: { allow, deny }`, `passEnv`, `secrets`
  * and `public`. Fields other hosts write are accepted: used where they mean something here (Cline's `timeout` in
- * seconds and `transportType`, Windsurf's `disabledTools`, …; see FOREIGN_SERVER_FIELDS), otherwise ignored with a
+ * seconds and `transportType`, Windsurf's `disabledTools`, Codex's `enabled` and `env_vars`, …; see
+ * FOREIGN_SERVER_FIELDS), otherwise ignored with a
  * note. An unknown field that is a misspelling of one of ours (`arg`) is an error; any other is ignored with a
- * warning. An entry with `url` (or Windsurf's `serverUrl`, mcporter's `baseUrl`, or `type` "http"/"sse") is an HTTP
+ * warning. An entry with `url` (or Windsurf's `serverUrl`, Gemini CLI's `httpUrl`, mcporter's `baseUrl`, or `type`
+ * "http"/"sse") is an HTTP
  * server: kept and marked `unsupported`, so the CLI can say so.
  *
  * An invalid entry fails that server only: it is kept as an `invalid` server with its problems, reported when it is
@@ -32,13 +36,16 @@ import { editDistance } from '../protocol/did-you-mean.js';
 import { McpHostError } from './errors.js';
 import { locateConfig } from './config-location.js';
 import type { LoadConfigOptions } from './config-location.js';
-import { JsonTextError, lineAndColumn, parseJsonText } from './jsonc.js';
+import { ConfigTextError, configFormatOf, parseConfigText } from './config-text.js';
+import type { ConfigFormat } from './config-text.js';
 import { SecretCollector, SecretMarks } from './secrets.js';
 import {
   SERVER_TYPES,
+  URL_FIELDS,
   entryTransport,
   entryUrl,
   formatPath,
+  isEntryDisabled,
   predefinedVariables,
   resolveStdioServer,
 } from './stdio-entry.js';
@@ -155,6 +162,8 @@ export interface LoadedConfig {
 export interface ParseConfigOptions {
   /** Starts every error message. @default filePath */
   displayPath?: string;
+  /** How the text is written. @default by `filePath`'s extension: `toml` for `*.toml`, otherwise `json` */
+  format?: ConfigFormat;
   /** As `LoadConfigOptions.passEnv`. @default false */
   passEnv?: boolean;
   /**
@@ -168,8 +177,9 @@ export interface ParseConfigOptions {
  * Finds, reads and validates the config (see `locateConfig` for the lookup order). Synchronous, as the lookup is: a
  * config is a small file, and each asynchronous `stat` or read is a round trip to the thread pool; measured, 0.36 ms
  * a load against 0.03 ms, paid by every command (the daemon loads the config for each one, to notice changes).
- * @throws McpHostError CONFIG_INVALID when the file is missing, unreadable, not JSON, or not a config at its top
- * level, naming the file, the JSON path and what was expected. An invalid entry does not throw (see `parseConfig`).
+ * @throws McpHostError CONFIG_INVALID when the file is missing, unreadable, not JSON (or, for `*.toml`, not TOML), or
+ * not a config at its top level, naming the file, the JSON path and what was expected. An invalid entry does not
+ * throw (see `parseConfig`).
  */
 export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const located = locateConfig(options);
@@ -193,11 +203,12 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
 }
 
 /**
- * Validates config text. `filePath` locates relative `cwd` and `envFile` values; `env` is what `${VAR}` reads.
- * Each invalid entry becomes an `invalid` server (or, with `invalidEntries: 'throw'`, fails the whole text).
- * @throws McpHostError CONFIG_INVALID for text that is not JSON or not a config at its top level (no `mcpServers`
- * or `servers` object, a malformed top-level `secrets` or `public`), with every problem found, one per line, in
- * `message` and `context.problems`.
+ * Validates config text. `filePath` locates relative `cwd` and `envFile` values, and (by its extension) says whether
+ * the text is TOML; `env` is what `${VAR}` reads. Each invalid entry becomes an `invalid` server (or, with
+ * `invalidEntries: 'throw'`, fails the whole text).
+ * @throws McpHostError CONFIG_INVALID for text that is not JSON (or TOML) or not a config at its top level (no
+ * `mcpServers` or `servers` object, no `mcp_servers` table in TOML, a malformed top-level `secrets` or `public`),
+ * with every problem found, one per line, in `message` and `context.problems`.
  */
 export function parseConfig(
   text: string,
@@ -208,19 +219,20 @@ export function parseConfig(
   const file = path.resolve(filePath);
   const dir = path.dirname(file);
   const displayPath = options.displayPath ?? filePath;
+  const format = options.format ?? configFormatOf(file);
   let data: unknown;
   try {
-    data = parseJsonText(text);
+    data = parseConfigText(text, format);
   } catch (error) {
-    if (!(error instanceof JsonTextError)) throw error;
-    const { line, column } = lineAndColumn(text, error.offset);
-    throw new McpHostError('CONFIG_INVALID', `${displayPath}:${line}:${column}: invalid JSON: ${error.message}`, {
+    if (!(error instanceof ConfigTextError)) throw error;
+    const { line, column } = error;
+    throw new McpHostError('CONFIG_INVALID', `${displayPath}:${line}:${column}: ${error.message}`, {
       file,
       line,
       column,
     });
   }
-  const reading: Reading = { dir, env, passEnv: options.passEnv ?? false, problems: [], notes: [] };
+  const reading: Reading = { dir, env, format, passEnv: options.passEnv ?? false, problems: [], notes: [] };
   const servers = readServers(data, reading);
   const invalid = options.invalidEntries === 'throw' ? servers.filter(isInvalid) : [];
   const problems = [...reading.problems, ...invalid.flatMap((server) => server.problems)];
@@ -289,12 +301,39 @@ export const FOREIGN_SERVER_FIELDS: Readonly<Record<string, ForeignField>> = {
   url: { hosts: 'Cline', use: 'ignored', note: 'an entry with a command is a stdio server' },
   headers: { hosts: 'Cline', use: 'ignored', note: 'an entry with a command is a stdio server' },
   resultMapping: { hosts: 'mcporter', use: 'ignored', note: 'results are printed as the server sends them' },
+  enabled: { hosts: 'Codex', use: 'used', note: 'false disables the server, as disabled: true' },
+  env_vars: {
+    hosts: 'Codex',
+    use: 'used',
+    note: 'these variables are passed from your environment when set, as env NAME: ${NAME}',
+  },
+  startup_timeout_sec: {
+    hosts: 'Codex',
+    use: 'used',
+    note: 'the start-up timeout, in seconds (startupTimeoutMs wins)',
+  },
+  startup_timeout_ms: { hosts: 'Codex', use: 'used', note: 'the start-up timeout (startupTimeoutMs wins)' },
+  tool_timeout_sec: { hosts: 'Codex', use: 'used', note: 'the request timeout, in seconds (timeoutMs wins)' },
+  enabled_tools: { hosts: 'Codex', use: 'used', note: 'the tools allowed, unless tools.allow is given' },
+  disabled_tools: { hosts: 'Codex', use: 'used', note: 'these tools are denied, as with tools.deny' },
+  required: {
+    hosts: 'Codex',
+    use: 'ignored',
+    note: 'a server that cannot start fails the commands that use it; the others still run',
+  },
 };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Structure
 
-const SECTIONS = ['mcpServers', 'servers'] as const;
+/**
+ * The top-level keys that hold servers, by format, in the order they are read: `mcpServers` (most hosts) and VS
+ * Code's `servers` in JSON, Codex's `mcp_servers` tables in TOML.
+ */
+export const CONFIG_SECTIONS: Readonly<Record<ConfigFormat, readonly string[]>> = {
+  json: ['mcpServers', 'servers'],
+  toml: ['mcp_servers'],
+};
 
 /** The smallest `maxMessageBytes` taken: below it a server's answer to `initialize` may not fit. */
 const MIN_MESSAGE_BYTES = 4 * 1024;
@@ -328,6 +367,13 @@ const stdioEntrySchema = z.looseObject({
   disabledTools: z.array(z.string()).optional(),
   includeTools: stringList.optional(),
   excludeTools: stringList.optional(),
+  enabled: z.boolean().optional(),
+  env_vars: stringList.optional(),
+  startup_timeout_sec: z.number().positive().optional(),
+  startup_timeout_ms: z.int().positive().optional(),
+  tool_timeout_sec: z.number().positive().optional(),
+  enabled_tools: stringList.optional(),
+  disabled_tools: z.array(z.string()).optional(),
 });
 export type StdioEntry = z.infer<typeof stdioEntrySchema>;
 
@@ -339,6 +385,7 @@ const OWN_FIELDS: readonly string[] = Object.keys(stdioEntrySchema.shape).filter
 // HTTP entries are not supported yet: only what identifies them is checked, the rest (headers, …) is kept as is.
 const httpEntrySchema = z.looseObject({
   disabled: z.boolean().optional(),
+  enabled: z.boolean().optional(),
   description: z.string().optional(),
 });
 
@@ -352,6 +399,7 @@ const ALLOWED_FIELDS: Record<string, string[]> = {
 interface Reading {
   dir: string;
   env: NodeJS.ProcessEnv;
+  format: ConfigFormat;
   passEnv: boolean;
   /** Problems of the file as a whole. */
   problems: string[];
@@ -366,11 +414,15 @@ function readServers(data: unknown, reading: Reading): ConfiguredServer[] {
     problems.push(`expected a JSON object at the top level, got ${describeValue(data)}`);
     return [];
   }
-  const present = SECTIONS.filter((section) => data[section] !== undefined);
+  const present = CONFIG_SECTIONS[reading.format].filter((section) => data[section] !== undefined);
   if (present.length === 0) {
     const found = Object.keys(data);
+    const expected =
+      reading.format === 'toml'
+        ? 'expected "mcp_servers" tables ([mcp_servers.NAME], as Codex writes them) at the top level'
+        : 'expected a "mcpServers" object (or VS Code\'s "servers") at the top level';
     problems.push(
-      `expected a "mcpServers" object (or VS Code's "servers") at the top level${found.length > 0 ? `; found ${found.map((key) => JSON.stringify(key)).join(', ')}` : ''}`,
+      `${expected}${found.length > 0 ? `; found ${found.map((key) => JSON.stringify(key)).join(', ')}` : ''}`,
     );
     return [];
   }
@@ -483,7 +535,7 @@ function readHttpServer(
   const url = entryUrl(entry);
   const problems: string[] = [];
   if (typeof url !== 'string' || url === '') {
-    const field = (['serverUrl', 'baseUrl'] as const).find((key) => entry[key] !== undefined) ?? 'url';
+    const field = URL_FIELDS.find((key) => entry[key] !== undefined) ?? 'url';
     problems.push(
       url === undefined
         ? `${formatPath([...at, field])}: required: expected string`
@@ -498,7 +550,7 @@ function readHttpServer(
     kind: 'http',
     url: url as string,
     transport,
-    disabled: parsed.data.disabled ?? false,
+    disabled: isEntryDisabled(parsed.data),
     ...(parsed.data.description !== undefined && { description: parsed.data.description }),
     unsupported: true,
     secretValues: entrySecrets(entry, reading),
@@ -511,7 +563,7 @@ function invalidServer(name: string, entry: unknown, problems: string[], reading
     name,
     kind: 'invalid',
     problems,
-    disabled: fields.disabled === true,
+    disabled: isEntryDisabled(fields),
     ...(typeof fields.description === 'string' && { description: fields.description }),
     secretValues: entrySecrets(entry, reading),
   };
@@ -613,8 +665,10 @@ function formatIssue(issue: z.core.$ZodIssue, at: PathSegment[], entry: unknown)
       if (issue.origin === 'string') return `${where}: expected a non-empty string`;
       if (issue.origin === 'array') return `${where}: expected at least ${issue.minimum} items`;
       const bound = `${issue.inclusive ? '>=' : '>'} ${issue.minimum}`;
-      // Every number of ours is an integer (milliseconds, counts); Cline's `timeout` is seconds, fractions allowed.
-      const kind = segments.at(-1) === 'timeout' ? 'a number' : 'an integer';
+      // Every number of ours is an integer (milliseconds, counts); Cline's `timeout` and Codex's `*_sec` are
+      // seconds, fractions allowed.
+      const field = String(segments.at(-1));
+      const kind = field === 'timeout' || field.endsWith('_sec') ? 'a number' : 'an integer';
       return `${where}: expected ${kind} ${bound}, got ${describeValue(value)}`;
     }
     case 'invalid_value':

@@ -72,6 +72,11 @@ export class Redactor {
     return this.secrets.length === 0;
   }
 
+  /** A redactor of these secrets and `more`. */
+  with(more: Iterable<string>): Redactor {
+    return new Redactor([...this.secrets, ...more]);
+  }
+
   /** The text with every occurrence of a secret, in any of its forms, replaced with `***`. */
   text(text: string): string {
     return replaceMatches(text, this.textPatterns);

@@ -232,7 +232,8 @@ export class SecretCollector {
     } else if (typeof value === 'object' && value !== null) {
       // The values of an object are judged by their own names: `auth: { CLIENT_ID, CLIENT_SECRET }` has one secret.
       for (const [name, item] of Object.entries(value)) {
-        const inHeaders = key === 'headers' && path.length === 1;
+        // Codex writes a remote server's headers as `http_headers`.
+        const inHeaders = (key === 'headers' || key === 'http_headers') && path.length === 1;
         const isHeaderSecret =
           inHeaders && !PLAIN_HEADERS.has(name.toLowerCase()) && !this.context.marks.isPublic(name);
         // An env value is secret by its variable's name, a field's by the field's (`apiKey`, `auth.CLIENT_SECRET`).

@@ -29,8 +29,11 @@ const TRANSPORTS: Readonly<Record<string, 'stdio' | 'http' | 'sse'>> = {
 /** The values `type` may have, for messages. */
 export const SERVER_TYPES: readonly string[] = Object.keys(TRANSPORTS);
 
-/** Fields that hold a remote server's address: `url`, Windsurf's `serverUrl`, mcporter's `baseUrl`. */
-const URL_FIELDS = ['url', 'serverUrl', 'baseUrl'] as const;
+/**
+ * Fields that hold a remote server's address: `url`, Windsurf's `serverUrl`, Gemini CLI's `httpUrl` (Streamable
+ * HTTP, where its `url` means the older SSE transport), mcporter's `baseUrl`.
+ */
+export const URL_FIELDS = ['url', 'serverUrl', 'httpUrl', 'baseUrl'] as const;
 
 /**
  * Cline's `timeout` is in seconds, from 1 to 3600. A larger value is the seconds/milliseconds mix-up (`timeout:
@@ -39,8 +42,11 @@ const URL_FIELDS = ['url', 'serverUrl', 'baseUrl'] as const;
  */
 const MAX_TIMEOUT_SECONDS = 3600;
 
-/** The config files of editors that sit in a folder of the workspace: their workspace folder is the one above. */
-const EDITOR_FOLDERS = new Set(['.vscode', '.cursor']);
+/**
+ * The config files of editors and agents that sit in a folder of the workspace (`.vscode/mcp.json`,
+ * `.cursor/mcp.json`, `.codex/config.toml`, `.gemini/settings.json`): their workspace folder is the one above.
+ */
+const EDITOR_FOLDERS = new Set(['.vscode', '.cursor', '.codex', '.gemini']);
 
 /**
  * The transport an entry asks for: by `type` (or Cline's `transportType`), else `stdio` when it has a `command`,
@@ -55,6 +61,11 @@ export function entryTransport(entry: Record<string, unknown>): 'stdio' | 'http'
   return URL_FIELDS.some((field) => entry[field] !== undefined) ? 'http' : 'stdio';
 }
 
+/** An entry that says it is off: `disabled: true`, or Codex's `enabled: false`. */
+export function isEntryDisabled(entry: { disabled?: unknown; enabled?: unknown }): boolean {
+  return entry.disabled === true || (entry.disabled === undefined && entry.enabled === false);
+}
+
 /** An entry of a remote (HTTP or SSE) server rather than a stdio one (see `entryTransport`). */
 export function isHttpEntry(entry: Record<string, unknown>): boolean {
   const transport = entryTransport(entry);
@@ -67,8 +78,8 @@ export function entryUrl(entry: Record<string, unknown>): unknown {
 }
 
 /**
- * VS Code's `${workspaceFolder}` for a config in `dir`: the folder that holds `.vscode/mcp.json` or
- * `.cursor/mcp.json`, otherwise `dir` itself. Relative `cwd` and `envFile` values are resolved against it, and it is
+ * VS Code's `${workspaceFolder}` for a config in `dir`: the folder that holds `.vscode/mcp.json`, `.cursor/mcp.json`
+ * (or Codex's and Gemini CLI's files of a project), otherwise `dir` itself. Relative `cwd` and `envFile` values are resolved against it, and it is
  * a server's default working directory, as in the editors.
  */
 export function workspaceFolderOf(dir: string): string {
@@ -111,7 +122,7 @@ export function resolveStdioServer(
   problems: string[],
   options: ResolveOptions = {},
 ): StdioServerConfig | undefined {
-  const disabled = entry.disabled ?? false;
+  const disabled = isEntryDisabled(entry);
   const problemsBefore = problems.length;
   const predefined = predefinedVariables(dir, env);
   const workspaceFolder = predefined.workspaceFolder!;
@@ -138,6 +149,13 @@ export function resolveStdioServer(
   const fromFile = disabled || entry.envFile === undefined ? {} : readFileEnv(entry.envFile);
   // The entry's own `env` wins over its env file, as in VS Code.
   Object.assign(serverEnv, fromFile);
+  // Codex's `env_vars`: variables of the caller's environment passed as they are, when set; `env` wins.
+  const passed: Record<string, string> = {};
+  for (const name of entry.env_vars ?? []) {
+    const value = env[name];
+    if (value !== undefined) passed[name] = value;
+  }
+  Object.assign(serverEnv, passed);
   const unsetEnv: string[] = [];
   for (const [key, value] of Object.entries(entry.env ?? {})) {
     if (key === '' || ENV_NAME_FORBIDDEN.test(key)) {
@@ -158,11 +176,15 @@ export function resolveStdioServer(
   const marks = (options.marks ?? new SecretMarks()).with({ secrets: entry.secrets, public: entry.public });
   const secrets = new SecretCollector({ env, marks, predefined });
   secrets.collectEntry(entry);
-  for (const [key, value] of Object.entries(fromFile)) secrets.addNamed(key, value);
+  for (const [key, value] of Object.entries({ ...fromFile, ...passed })) secrets.addNamed(key, value);
   if (passEnv) {
     for (const [key, value] of Object.entries(env)) if (value !== undefined) secrets.addNamed(key, value);
   }
-  const timeoutMs = entry.timeoutMs ?? (entry.timeout === undefined ? undefined : clineTimeoutMs(entry.timeout));
+  const timeoutMs =
+    entry.timeoutMs ??
+    (entry.timeout === undefined ? undefined : clineTimeoutMs(entry.timeout)) ??
+    secondsToMs(entry.tool_timeout_sec);
+  const startupTimeoutMs = entry.startupTimeoutMs ?? entry.startup_timeout_ms ?? secondsToMs(entry.startup_timeout_sec);
   const tools = toolsOf(entry);
   return {
     name,
@@ -176,7 +198,7 @@ export function resolveStdioServer(
     disabled,
     ...(entry.description !== undefined && { description: entry.description }),
     ...(timeoutMs !== undefined && { timeoutMs }),
-    ...(entry.startupTimeoutMs !== undefined && { startupTimeoutMs: entry.startupTimeoutMs }),
+    ...(startupTimeoutMs !== undefined && { startupTimeoutMs }),
     ...(entry.maxMessageBytes !== undefined && { maxMessageBytes: entry.maxMessageBytes }),
     replicas: entry.replicas ?? 1,
     ...(entry.cache !== undefined && { cache: entry.cache }),
@@ -202,14 +224,24 @@ export function clineTimeoutMs(timeout: number): number {
   return Math.max(1, Math.round(timeout > MAX_TIMEOUT_SECONDS ? timeout : timeout * 1000));
 }
 
+/** Codex's seconds (fractions allowed) as whole milliseconds, at least 1. */
+function secondsToMs(seconds: number | undefined): number | undefined {
+  return seconds === undefined ? undefined : Math.max(1, Math.round(seconds * 1000));
+}
+
 /**
- * The tool policy: mcp-host's `tools`, with the lists other hosts write. Windsurf's and Roo Code's `disabledTools`
- * and Gemini CLI's `excludeTools` are denied too; Gemini CLI's `includeTools` is the allow list when `tools.allow`
- * is not given.
+ * The tool policy: mcp-host's `tools`, with the lists other hosts write. Windsurf's and Roo Code's `disabledTools`,
+ * Gemini CLI's `excludeTools` and Codex's `disabled_tools` are denied too; Gemini CLI's `includeTools` (or Codex's
+ * `enabled_tools`) is the allow list when `tools.allow` is not given.
  */
 function toolsOf(entry: StdioEntry): StdioServerConfig['tools'] {
-  const deny = [...(entry.tools?.deny ?? []), ...(entry.disabledTools ?? []), ...(entry.excludeTools ?? [])];
-  const allow = entry.tools?.allow ?? entry.includeTools;
+  const deny = [
+    ...(entry.tools?.deny ?? []),
+    ...(entry.disabledTools ?? []),
+    ...(entry.excludeTools ?? []),
+    ...(entry.disabled_tools ?? []),
+  ];
+  const allow = entry.tools?.allow ?? entry.includeTools ?? entry.enabled_tools;
   if (deny.length === 0 && allow === undefined) return entry.tools;
   return { ...(allow !== undefined && { allow }), ...(deny.length > 0 && { deny }) };
 }

@@ -58,6 +58,8 @@ describe('routeToDaemon', () => {
   it('keeps daemon commands, --no-daemon, --stdio, $MCP_HOST_NO_DAEMON, no command and Windows in this process', () => {
     expect(reason(['daemon', 'status'])).toBe('a daemon command');
     expect(reason(['-c', 'x.json', 'daemon', 'stop'])).toBe('a daemon command');
+    expect(reason(['config', 'add', 'x', '--', 'node', 'x.js'])).toBe('a config command');
+    expect(reason(['--json', 'config', 'list'])).toBe('a config command');
     expect(reason(['call', 'a.b', '--no-daemon'])).toBe('--no-daemon');
     expect(reason(['call', '--stdio', 'node server.js', 'b'])).toBe('--stdio');
     expect(reason(['call', 'a.b'], { ...env(), MCP_HOST_NO_DAEMON: '1' })).toBe('$MCP_HOST_NO_DAEMON is set');

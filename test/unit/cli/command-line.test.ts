@@ -85,6 +85,9 @@ describe('the pre-parse and commander agree', () => {
     ['discover', '-5'],
     ['ping', 'a', 'b', '--no-color', '--json'],
     ['--log-level', 'debug', 'list', 'tools', '--startup-timeout=0'],
+    ['config', 'list'],
+    ['config', 'remove', 'a', 'b', '--json'],
+    ['-c', 'missing.json', 'config', 'list'],
   ];
   // Lines commander refuses as a usage error (exit 1) before anything runs.
   const refused = [
@@ -103,6 +106,10 @@ describe('the pre-parse and commander agree', () => {
     ['call', '--args', '-t', '5', 'w.x'],
     ['--log-level', 'loud', 'list', 'tools'],
     ['--startup-timeout', 'soon', 'list', 'tools'],
+    ['config', 'list', '--url', 'https://example.com/mcp'],
+    ['config', 'import', '--env', 'A=b'],
+    ['config', 'add', 'x', '--header'],
+    ['config', 'remove', 'x', '--all'],
     [],
   ];
   // Help or the version: printed, exit 0, and nothing else runs.
