@@ -329,6 +329,7 @@ export class CliContext {
       note: (text) => this.diagnostic(this.err.yellow(text)),
       beforeAsking: () => this.clearProgress(),
       onInterrupt: () => this.interrupt(),
+      shown: (text) => this.forTerminal(this.redact(text), true),
     });
     return (server) => ({ roots: () => roots, elicitation: prompt(server) });
   }

@@ -23,6 +23,8 @@ export interface ElicitationPromptOptions {
   beforeAsking: () => void;
   /** Ctrl-C at a question: the request is cancelled and so is the command. */
   onInterrupt: () => void;
+  /** Text from the server made fit for the terminal: secrets replaced, control characters shown escaped. */
+  shown: (text: string) => string;
 }
 
 type Field = PrimitiveSchemaDefinition & { title?: string; description?: string; default?: ElicitValue };
@@ -82,11 +84,14 @@ async function ask(
     lines.close();
     options.onInterrupt();
   });
+  // Every question and message quotes the server (its message, titles, descriptions, choices).
+  const say = (text: string): unknown => output.write(`${options.shown(text)}\n`);
+  const askShown = (question: string): Promise<string> => answer(options.shown(question));
   try {
-    output.write(`${server} asks: ${params.message}\n`);
+    say(`${server} asks: ${params.message}`);
     const content: Record<string, ElicitValue> = {};
     for (const [name, field] of fields) {
-      const value = await askField(answer, output, name, field, required.has(name));
+      const value = await askField(askShown, say, name, field, required.has(name));
       if (value !== undefined) content[name] = value;
     }
     return { action: 'accept', content };
@@ -101,7 +106,7 @@ async function ask(
 /** Asks one field until its answer fits the schema; empty takes the default, or leaves an optional field out. */
 async function askField(
   answer: (question: string) => Promise<string>,
-  output: { write(text: string): unknown },
+  say: (line: string) => unknown,
   name: string,
   field: Field,
   isRequired: boolean,
@@ -112,11 +117,11 @@ async function askField(
     if (text === '') {
       if (field.default !== undefined) return field.default;
       if (!isRequired) return undefined;
-      output.write('    required\n');
+      say('    required');
       continue;
     }
     const parsed = parseAnswer(text, field);
-    if (typeof parsed === 'object' && parsed !== null && 'problem' in parsed) output.write(`    ${parsed.problem}\n`);
+    if (typeof parsed === 'object' && parsed !== null && 'problem' in parsed) say(`    ${parsed.problem}`);
     else return parsed;
   }
 }

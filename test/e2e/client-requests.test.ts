@@ -81,6 +81,26 @@ describe('a form a server asks for', () => {
   });
 });
 
+describe('a form on a terminal, from a server that sends escape sequences', () => {
+  it('shows them escaped, as all server text on a terminal is', async () => {
+    const command = [process.execPath, BIN, 'call', 'asker.ask_sneaky'].map((word) => `'${word}'`).join(' ');
+    const result = await execa('script', ['-qefc', command, '/dev/null'], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: cwd, XDG_RUNTIME_DIR: path.join(cwd, '.run'), NO_COLOR: '1' },
+      extendEnv: false,
+      reject: false,
+      input: '\n',
+      timeout: 20_000,
+    });
+    const terminal = String(result.stdout);
+    expect(result.exitCode).toBe(0);
+    expect(terminal).toContain('asker asks: Plan\\x1b]0;owned\\x07 a trip');
+    expect(terminal).toContain('City\\x1b[2J');
+    expect(terminal).not.toContain('\x1b]0;owned');
+    expect(terminal).not.toContain('\x1b[2J');
+  });
+});
+
 describe('sampling', () => {
   it('is refused with a message that says why', async () => {
     const result = await mcpHost(['call', 'asker.sample'], { cwd });
