@@ -102,9 +102,51 @@ export function toToolResult(tool: ToolEntry, value: unknown): CallToolResult | 
   if (output?.kind === 'json-schema') return structuredResult(tool, output, value);
   if (typeof value === 'string') return { content: [{ type: 'text', text: value }] };
   if (typeof value === 'object' && value !== null && Array.isArray((value as CallToolResult).content)) {
-    return value as CallToolResult;
+    return checkedContent(tool, value as CallToolResult);
   }
   return { content: [{ type: 'text', text: JSON.stringify(value ?? null) }] };
+}
+
+/**
+ * A result the handler built itself goes out only when its content is what the schema says a content block is: a
+ * client must not be sent an image without its MIME type. A malformed one becomes an `isError` result naming the
+ * field, which tells the tool's author (and the model) what to fix.
+ */
+function checkedContent(tool: ToolEntry, result: CallToolResult): CallToolResult {
+  const problem = contentProblem(result.content);
+  return problem === undefined ? result : errorResult(`Tool ${tool.name} returned an invalid result: ${problem}`);
+}
+
+/** The required fields of each kind of content block (MCP 2025-11-25's ContentBlock). */
+const CONTENT_FIELDS: Record<string, readonly string[]> = {
+  text: ['text'],
+  image: ['data', 'mimeType'],
+  audio: ['data', 'mimeType'],
+  resource_link: ['uri', 'name'],
+  resource: [],
+};
+
+/** What is wrong with the first bad block, as `content[1].mimeType: expected a string`; undefined when none is. */
+export function contentProblem(content: readonly unknown[]): string | undefined {
+  for (let index = 0; index < content.length; index++) {
+    const at = `content[${index}]`;
+    const block = content[index] as Record<string, unknown> | null;
+    if (typeof block !== 'object' || block === null) return `${at}: expected a content block object`;
+    const fields = typeof block.type === 'string' ? CONTENT_FIELDS[block.type] : undefined;
+    if (fields === undefined) {
+      return `${at}.type: expected one of ${Object.keys(CONTENT_FIELDS).join(', ')}, got ${JSON.stringify(block.type)}`;
+    }
+    const missing = fields.find((field) => typeof block[field] !== 'string');
+    if (missing !== undefined) return `${at}.${missing}: expected a string`;
+    if (block.type === 'resource') {
+      const resource = block.resource as Record<string, unknown> | undefined;
+      if (typeof resource?.uri !== 'string') return `${at}.resource.uri: expected a string`;
+      if (typeof resource.text !== 'string' && typeof resource.blob !== 'string') {
+        return `${at}.resource: expected a string "text" or "blob"`;
+      }
+    }
+  }
+  return undefined;
 }
 
 /** An `isError` result with the text: what a tool's failure looks like to the model. */
@@ -129,6 +171,10 @@ async function checkedResult(tool: ToolEntry, output: ToolSchema, value: unknown
     );
   }
   const result = value as StructuredToolResult;
+  if (result.content !== undefined) {
+    const problem = Array.isArray(result.content) ? contentProblem(result.content) : 'content: expected an array';
+    if (problem !== undefined) return errorResult(`Tool ${tool.name} returned an invalid result: ${problem}`);
+  }
   if (result.isError === true) return { ...result, content: result.content ?? [] };
   // The spec: a tool with an output schema MUST provide structured results that conform to it.
   if (result.structuredContent === undefined) {
