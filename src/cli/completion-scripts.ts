@@ -104,15 +104,20 @@ function bashScript(spec: CompletionSpec): string {
 # Install: mcp-host completion bash > ~/.local/share/bash-completion/completions/mcp-host
 #      or: source <(mcp-host completion bash)
 
-# Names from the config: mcp-host list <kind> --names --cached, with the --config typed on this line.
-_mcp_host_names() {
+# mcp-host with its arguments, and the --config typed on this line.
+_mcp_host_run() {
   local config=() i
   for ((i = 1; i < \${#COMP_WORDS[@]} - 1; i++)); do
     case \${COMP_WORDS[i]} in
       -c|--config) config=(--config "\${COMP_WORDS[i+1]}") ;;
     esac
   done
-  mcp-host "\${config[@]}" --no-color list "$1" --names --cached 2>/dev/null
+  mcp-host "\${config[@]}" --no-color "$@" 2>/dev/null
+}
+
+# Names from the config: mcp-host list <kind> --names --cached.
+_mcp_host_names() {
+  _mcp_host_run list "$1" --names --cached
 }
 
 # The values the server offers for the NAME=VALUE word at the cursor ($1: the prompt). The word is read from
@@ -121,14 +126,8 @@ _mcp_host_values() {
   local line=\${COMP_LINE:0:COMP_POINT}
   local word=\${line##*[[:space:]]}
   [[ $word == *=* && -n $1 ]] || return
-  local config=() i
-  for ((i = 1; i < \${#COMP_WORDS[@]} - 1; i++)); do
-    case \${COMP_WORDS[i]} in
-      -c|--config) config=(--config "\${COMP_WORDS[i+1]}") ;;
-    esac
-  done
   local IFS=$'\n'
-  COMPREPLY=($(mcp-host "\${config[@]}" --no-color complete "$1" "$word" 2>/dev/null))
+  COMPREPLY=($(_mcp_host_run complete "$1" "$word"))
   COMPREPLY=("\${COMPREPLY[@]// /\\ }")
 }
 
@@ -210,21 +209,24 @@ function zshScript(spec: CompletionSpec): string {
 # Install: mcp-host completion zsh > "\${fpath[1]}/_mcp-host"
 #      or: source <(mcp-host completion zsh)
 
-# Names from the config: mcp-host list <kind> --names --cached, with the --config typed on this line.
-_mcp_host_names() {
+# mcp-host with its arguments, and the --config typed on this line.
+_mcp_host_run() {
   local -a config
   local file=\${opt_args[--config]:-\${opt_args[-c]}}
   [[ -n $file ]] && config=(--config "$file")
-  mcp-host "\${config[@]}" --no-color list "$1" --names --cached 2>/dev/null
+  mcp-host "\${config[@]}" --no-color "$@" 2>/dev/null
+}
+
+# Names from the config: mcp-host list <kind> --names --cached.
+_mcp_host_names() {
+  _mcp_host_run list "$1" --names --cached
 }
 
 # The values the server offers for the NAME=VALUE word at the cursor ($1: the prompt), through mcp-host complete.
 _mcp_host_values() {
   [[ $PREFIX == *=* ]] || return
-  local -a config values
-  local file=\${opt_args[--config]:-\${opt_args[-c]}}
-  [[ -n $file ]] && config=(--config "$file")
-  values=(\${(f)"$(mcp-host "\${config[@]}" --no-color complete "$1" "$PREFIX" 2>/dev/null)"})
+  local -a values
+  values=(\${(f)"$(_mcp_host_run complete "$1" "$PREFIX")"})
   compset -P '*='
   compadd -a values
 }
@@ -336,8 +338,8 @@ function fishScript(spec: CompletionSpec): string {
     '        test $count -gt 1',
     '    end',
     'end',
-    '# Names from the config: mcp-host list <kind> --names --cached, with the --config typed on this line.',
-    'function __mcp_host_names',
+    '# mcp-host with its arguments, and the --config typed on this line.',
+    'function __mcp_host_run',
     '    set -l tokens (commandline -opc)',
     '    set -l config',
     '    for i in (seq (count $tokens))',
@@ -345,7 +347,11 @@ function fishScript(spec: CompletionSpec): string {
     '            set config --config $tokens[(math $i + 1)]',
     '        end',
     '    end',
-    '    mcp-host $config --no-color list $argv[1] --names --cached 2>/dev/null',
+    '    mcp-host $config --no-color $argv 2>/dev/null',
+    'end',
+    '# Names from the config: mcp-host list <kind> --names --cached.',
+    'function __mcp_host_names',
+    '    __mcp_host_run list $argv[1] --names --cached',
     'end',
     '# The values the server offers for the NAME=VALUE token at the cursor, as NAME=VALUE, through mcp-host complete.',
     'function __mcp_host_values',
@@ -353,14 +359,7 @@ function fishScript(spec: CompletionSpec): string {
     "    string match -q -- '*=*' $token; or return",
     '    set -l words (__mcp_host_words)',
     '    set -l name (string split -m 1 = -- $token)[1]',
-    '    set -l tokens (commandline -opc)',
-    '    set -l config',
-    '    for i in (seq (count $tokens))',
-    '        if contains -- $tokens[$i] --config -c; and test $i -lt (count $tokens)',
-    '            set config --config $tokens[(math $i + 1)]',
-    '        end',
-    '    end',
-    '    for value in (mcp-host $config --no-color complete $words[2] $token 2>/dev/null)',
+    '    for value in (__mcp_host_run complete $words[2] $token)',
     '        echo $name=$value',
     '    end',
     'end',
