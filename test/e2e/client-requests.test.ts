@@ -5,9 +5,8 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, Workspace, fixture, mcpHost } from './mcp-host.js';
+import { Workspace, fixture, mcpHost, mcpHostOnTerminal } from './mcp-host.js';
 
 let workspace: Workspace;
 let cwd: string;
@@ -61,14 +60,10 @@ describe('a form a server asks for', () => {
   it('is asked field by field on a terminal, typed by its schema, with defaults and re-asked until valid', async () => {
     // `script` gives the CLI a terminal; the answers are typed ahead: a city, Enter for the default units, a day
     // count out of range (asked again), then a valid one.
-    const command = [process.execPath, BIN, 'call', 'asker.ask_trip'].map((word) => `'${word}'`).join(' ');
-    const result = await execa('script', ['-qefc', command, '/dev/null'], {
+    const result = await mcpHostOnTerminal(['call', 'asker.ask_trip'], {
       cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: cwd, XDG_RUNTIME_DIR: path.join(cwd, '.run'), NO_COLOR: '1' },
-      extendEnv: false,
-      reject: false,
+      env: { NO_COLOR: '1' },
       input: 'Oslo\n\n0\n5\n',
-      timeout: 20_000,
     });
     const terminal = String(result.stdout);
     expect(result.exitCode).toBe(0);
@@ -83,15 +78,7 @@ describe('a form a server asks for', () => {
 
 describe('a form on a terminal, from a server that sends escape sequences', () => {
   it('shows them escaped, as all server text on a terminal is', async () => {
-    const command = [process.execPath, BIN, 'call', 'asker.ask_sneaky'].map((word) => `'${word}'`).join(' ');
-    const result = await execa('script', ['-qefc', command, '/dev/null'], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: cwd, XDG_RUNTIME_DIR: path.join(cwd, '.run'), NO_COLOR: '1' },
-      extendEnv: false,
-      reject: false,
-      input: '\n',
-      timeout: 20_000,
-    });
+    const result = await mcpHostOnTerminal(['call', 'asker.ask_sneaky'], { cwd, env: { NO_COLOR: '1' }, input: '\n' });
     const terminal = String(result.stdout);
     expect(result.exitCode).toBe(0);
     expect(terminal).toContain('asker asks: Plan\\x1b]0;owned\\x07 a trip');

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, EVERYTHING, Workspace, fixture, mcpHost } from './mcp-host.js';
+import { BIN, EVERYTHING, Workspace, fixture, mcpHost, mcpHostOnTerminal } from './mcp-host.js';
 
 let workspace: Workspace;
 let cwd: string;
@@ -161,17 +161,8 @@ describe('read, prompt, ping, schema, list', () => {
   });
 
   it('ends text with a newline on a terminal, and saves a blob there rather than print it', async () => {
-    // `script` gives the CLI a terminal, which is what makes it print for a person.
-    const onTerminal = (args: string[]) =>
-      execa('script', ['-qefc', [process.execPath, BIN, ...args].map((word) => `'${word}'`).join(' '), '/dev/null'], {
-        cwd,
-        env: { PATH: process.env.PATH ?? '', HOME: cwd, XDG_RUNTIME_DIR: path.join(cwd, '.run'), NO_COLOR: '1' },
-        extendEnv: false,
-        reject: false,
-        stdin: 'ignore',
-        stripFinalNewline: false,
-        timeout: 20_000,
-      });
+    // On a terminal, the CLI prints for a person.
+    const onTerminal = (args: string[]) => mcpHostOnTerminal(args, { cwd, env: { NO_COLOR: '1' } });
     const text = await onTerminal(['read', 'kitchen', 'kitchen://dishes/stew']);
     expect(text.exitCode).toBe(0);
     expect(String(text.stdout)).toBe('{"dish":"stew"}\r\n');

@@ -74,6 +74,28 @@ export function mcpHost(args: readonly string[], options: RunOptions): ResultPro
   } as Options & { reject: false });
 }
 
+/**
+ * Runs `node bin/mcp-host.js ...args` on a terminal: `script` gives it a pseudo-terminal as stdin, stdout and stderr,
+ * and `stdout` is what that terminal shows (both streams, lines ending in CRLF). `input` is typed ahead.
+ */
+export function mcpHostOnTerminal(args: readonly string[], options: RunOptions) {
+  const command = [process.execPath, BIN, ...args].map((word) => `'${word}'`).join(' ');
+  return execa('script', ['-qefc', command, '/dev/null'], {
+    cwd: options.cwd,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: options.cwd,
+      XDG_RUNTIME_DIR: path.join(options.cwd, '.run'),
+      ...options.env,
+    },
+    extendEnv: false,
+    reject: false,
+    stripFinalNewline: false,
+    ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' as const }),
+    timeout: 20_000,
+  });
+}
+
 /** stdout must be exactly one JSON document (JSON.parse rejects anything before or after it). */
 export function parseJson(stdout: unknown): Record<string, unknown> {
   return JSON.parse(String(stdout)) as Record<string, unknown>;

@@ -8,9 +8,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, Workspace, fixture, mcpHost, parseJson } from './mcp-host.js';
+import { Workspace, fixture, mcpHost, mcpHostOnTerminal, parseJson } from './mcp-host.js';
 
 /** A space, quotes, a backslash and a non-ASCII letter: each is written differently by JSON, URLs and HTML. */
 const SECRET = 's3cr3t "quoted" back\\slash café';
@@ -159,16 +158,8 @@ describe('secrets in every form a server echoes them', () => {
   });
 
   it('hides them in progress lines drawn on a terminal', async () => {
-    // `script` gives the CLI a terminal (stdout and stderr both), which is what makes it draw progress.
-    const command = [process.execPath, BIN, 'call', 'secret.progress'].map((word) => `'${word}'`).join(' ');
-    const result = await execa('script', ['-qefc', command, '/dev/null'], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: cwd, XDG_RUNTIME_DIR: path.join(cwd, '.run'), ...env },
-      extendEnv: false,
-      reject: false,
-      stdin: 'ignore',
-      timeout: 20_000,
-    });
+    // On a terminal (stdout and stderr both), the CLI draws progress.
+    const result = await mcpHostOnTerminal(['call', 'secret.progress'], { cwd, env });
     const text = String(result.stdout);
     outputs.push({ label: 'terminal of call secret.progress', text });
     expect(result.exitCode).toBe(0);
