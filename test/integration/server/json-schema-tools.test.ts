@@ -14,31 +14,11 @@ import { defineServer } from '../../../src/server/index.js';
 import type { HandlerContext, McpServer } from '../../../src/server/index.js';
 import { REPO_ROOT } from '../../helpers/stdio-server.js';
 import { checkedTransport } from '../../helpers/mcp-schema.js';
+import { JSON_SCHEMA_2020_12 } from '../../fixtures/conformance-server.js';
 
 /** The conformance suite's SEP-2106 schema (json-schema-2020-12 scenario), keys in an order zod would never write. */
-const CONTACT_SCHEMA = {
-  additionalProperties: false,
-  $schema: 'https://json-schema.org/draft/2020-12/schema',
-  type: 'object',
-  $defs: {
-    address: {
-      $anchor: 'addressDef',
-      type: 'object',
-      properties: { street: { type: 'string' }, city: { type: 'string' } },
-    },
-  },
-  properties: {
-    name: { type: 'string' },
-    address: { $ref: '#/$defs/address' },
-    contactMethod: { type: 'string', enum: ['phone', 'email'] },
-    phone: { type: 'string' },
-    email: { type: 'string' },
-  },
-  allOf: [{ anyOf: [{ required: ['phone'] }, { required: ['email'] }] }],
-  if: { properties: { contactMethod: { const: 'phone' } }, required: ['contactMethod'] },
-  then: { required: ['phone'] },
-  else: { required: ['email'] },
-} satisfies ObjectJsonSchema;
+const { additionalProperties, ...restOfSchema } = JSON_SCHEMA_2020_12;
+const CONTACT_SCHEMA = { additionalProperties, ...restOfSchema } satisfies ObjectJsonSchema;
 
 const FORECAST_OUTPUT = {
   type: 'object',
