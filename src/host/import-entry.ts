@@ -35,6 +35,18 @@ const KEPT_STDIO_FIELDS = [
   'public',
 ] as const;
 
+/** Where a remote entry is, and how to authenticate there, in each host's spelling. */
+const ADDRESS_FIELDS = [
+  'url',
+  'serverUrl',
+  'httpUrl',
+  'baseUrl',
+  'headers',
+  'http_headers',
+  'env_http_headers',
+  'bearer_token_env_var',
+] as const;
+
 /** Fields read (and so never reported dropped) whatever the outcome. */
 const READ_FIELDS = new Set([
   'type',
@@ -55,14 +67,7 @@ const READ_FIELDS = new Set([
   'disabled_tools',
   'includeTools',
   'enabled_tools',
-  'url',
-  'serverUrl',
-  'httpUrl',
-  'baseUrl',
-  'headers',
-  'http_headers',
-  'env_http_headers',
-  'bearer_token_env_var',
+  ...ADDRESS_FIELDS,
   ...KEPT_STDIO_FIELDS,
 ]);
 
@@ -70,14 +75,7 @@ const READ_FIELDS = new Set([
 const REMOTE_FIELDS = new Set([
   'type',
   'transportType',
-  'url',
-  'serverUrl',
-  'httpUrl',
-  'baseUrl',
-  'headers',
-  'http_headers',
-  'env_http_headers',
-  'bearer_token_env_var',
+  ...ADDRESS_FIELDS,
   'description',
   'disabled',
   'enabled',
