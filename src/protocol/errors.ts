@@ -60,6 +60,10 @@ export type ProtocolErrorCode =
   | 'CAPABILITY_MISSING'
   /** The server answered with a JSON-RPC error (`context.rpcCode`, `context.rpcData`). */
   | 'SERVER_ERROR'
+  /** The server wants credentials this host does not have (HTTP 401/403 it could not resolve): log in first. */
+  | 'AUTH_REQUIRED'
+  /** An HTTP peer answered with a status or body the transport cannot use (`context.url`, `context.status`). */
+  | 'HTTP_ERROR'
   /** A bug of mcp-host itself, never the peer's fault. */
   | 'INTERNAL';
 
