@@ -128,7 +128,10 @@ describe.skipIf(process.platform === 'win32')('a host killed with SIGKILL', () =
       running.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       await outputContaining(running.stderr, 'busy: blocking for');
       const pids = busyPids(stderr);
-      await waitFor(async () => (await processesWith('mcp-host-watchdog')).length > 0, WAIT_LIMIT_MS, 'the watchdog');
+      // The watchdog of this mcp-host (timeout's child, the server's parent), not any: other files' hosts have theirs,
+      // and killing before this one's watchdog runs would leave the servers behind for a reason of the test's own.
+      const { stdout: hostPid } = await execa('ps', ['-o', 'ppid=', '-p', String(pids[0])]);
+      await waitFor(async () => (await watchdogOf(Number(hostPid.trim()))).length === 1, WAIT_LIMIT_MS, 'the watchdog');
 
       running.kill('SIGALRM');
       expect((await running).signal).toBe('SIGKILL');
